@@ -1,0 +1,48 @@
+# The commands people type. Every target creates the virtualenv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) backend/manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint schema check-schema install migrate demo clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	@echo ""
+	@echo "Parcours is starting on http://$(HOST):$(PORT)/"
+	@echo "  API docs (Swagger UI): http://$(HOST):$(PORT)/api/docs/"
+	@echo "  API docs (Redoc):      http://$(HOST):$(PORT)/api/redoc/"
+	@echo "  OpenAPI schema:        http://$(HOST):$(PORT)/api/schema/"
+	@echo "  Admin:                 http://$(HOST):$(PORT)/admin/"
+	@$(MANAGE) demo_logins
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd backend && ../$(VENV)/bin/mypy --config-file ../pyproject.toml .
+
+test: lint
+	$(VENV)/bin/pytest
+
+schema: install
+	$(MANAGE) spectacular --lang en --validate --fail-on-warn --file api_schema/openapi.yaml
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Logins and roles."""
+
+    name = "accounts"
+    verbose_name = "Comptes"

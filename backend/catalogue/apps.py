@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    """The competency framework, modules and learning paths."""
+
+    name = "catalogue"
+    verbose_name = "Catalogue"

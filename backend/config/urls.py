@@ -1,0 +1,23 @@
+"""Every app's API mounted under /api/v1/, the schema and its docs, the admin, health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api.views import HealthView
+
+api_v1 = [
+    path("", include("catalogue.urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("health/", HealthView.as_view(), name="health"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "api.views.not_found"
+handler500 = "api.views.server_error"
