@@ -9,8 +9,8 @@ turns both, and deletes blocked by a reference, into that shape.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
-from rest_framework import exceptions, serializers, status
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
+from rest_framework import exceptions, serializers, status
 
 
 class Conflict(exceptions.APIException):
@@ -41,3 +41,22 @@ class ExceptionHandler(BaseExceptionHandler):
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(serializers.as_serializer_error(exc))
         return super().convert_known_exceptions(exc)
+
+
+# Validation codes for rules a schema cannot express: they depend on other
+# records (an id that does not exist, a code already taken, a level outside the
+# scale of the competency's framework, an inactive module). Every other
+# validation code means the request broke a rule the schema states.
+BUSINESS_RULE_CODES = frozenset(
+    {
+        "does_not_exist",
+        "unique",
+        "duplicate",
+        "out_of_scale",
+        "invalid_scale",
+        "in_use",
+        "inactive",
+        "wrong_framework",
+        "null_characters_not_allowed",
+    }
+)

@@ -7,13 +7,22 @@ the `invalid` code, and blank strings with a `\\S` pattern that the schema
 shows.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-NOT_BLANK = RegexValidator(r"\S", message="This field may not be blank.", code="blank")
+# White space as JSON Schema (ECMAScript) regexes know it. Python's own idea is
+# wider (it includes U+0085 and U+001C..U+001F), so trimming and the "not blank"
+# pattern use this set, and what the schema promises is what the API does.
+SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SPACE_CHARS = "".join(
+    chr(c) for c in [9, 10, 11, 12, 13, 32, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
+                     0x202F, 0x205F, 0x3000, 0xFEFF]
+)
+NOT_BLANK_PATTERN = f"[^{SPACE}]"
+NOT_BLANK = RegexValidator(NOT_BLANK_PATTERN, message="This field may not be blank.", code="blank")
 
 
 class StrictCharField(serializers.CharField):
@@ -21,10 +30,19 @@ class StrictCharField(serializers.CharField):
 
     default_error_messages = {"invalid": "Not a valid string."}
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        if not self.allow_blank and not getattr(self, "_no_blank_pattern", False):
+    def __init__(self, *, pattern: str | None = None, **kwargs: Any) -> None:
+        self.trim_spaces = kwargs.pop("trim_whitespace", True)
+        super().__init__(trim_whitespace=False, **kwargs)
+        # JSON Schema holds one pattern per string: a given one must itself refuse blanks.
+        if pattern is not None:
+            self.validators.append(RegexValidator(pattern, code="invalid"))
+        elif not self.allow_blank and not self.read_only:
             self.validators.append(NOT_BLANK)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and self.trim_spaces:
+            data = data.strip(SPACE_CHARS)
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -44,12 +62,27 @@ class StrictIntegerField(serializers.IntegerField):
 
 
 class StrictDecimalField(serializers.DecimalField):
-    """A JSON number (not a string), kept exact as a Decimal."""
+    """A JSON number (not a string), rounded half-up to the field's decimal places.
+
+    JSON numbers are binary floats (`0.1 + 0.2`); rounding to the stored precision
+    (cents, tenths of an hour) is what a client means, refusing it would not help.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("rounding", ROUND_HALF_UP)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal:
         if isinstance(data, bool) or not isinstance(data, int | float | Decimal):
             self.fail("invalid")
-        return super().to_internal_value(str(data))
+        try:
+            value = Decimal(str(data))
+            if value.is_finite() and self.decimal_places is not None:
+                step = Decimal(1).scaleb(-self.decimal_places)
+                value = value.quantize(step, rounding=self.rounding)
+        except InvalidOperation:
+            self.fail("invalid")
+        return super().to_internal_value(value)
 
 
 class StrictBooleanField(serializers.BooleanField):

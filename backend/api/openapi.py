@@ -12,4 +12,21 @@ class Error409Serializer(serializers.Serializer[object]):
 
 class ErrorResponse409Serializer(serializers.Serializer[object]):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error409Serializer(many=True)
+    errors = Error409Serializer(many=True)  # type: ignore[assignment]
+
+
+class Error401Serializer(serializers.Serializer[object]):
+    code = serializers.ChoiceField(
+        choices=[
+            ("not_authenticated", "not_authenticated"),
+            ("authentication_failed", "authentication_failed"),
+            ("token_not_valid", "token_not_valid"),
+        ]
+    )
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse401Serializer(serializers.Serializer[object]):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error401Serializer(many=True)  # type: ignore[assignment]

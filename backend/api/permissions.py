@@ -26,6 +26,8 @@ class IsCoordinatorOrReadOnly(permissions.BasePermission):
     """Anyone may read; only coordinators may write."""
 
     message = "Only coordinators may change this."
+    # Read by the schema generator: these methods need no authentication.
+    anonymous_methods = ("GET", "HEAD", "OPTIONS")
 
     def has_permission(self, request: "Request", view: "APIView") -> bool:
         if request.method in permissions.SAFE_METHODS:

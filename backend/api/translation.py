@@ -19,17 +19,22 @@ def translated_fields(*names: str) -> list[str]:
     return fields
 
 
-def translated_kwargs(*, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> dict[
-    str, dict[str, Any]
-]:
+def translated_kwargs(
+    *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+) -> dict[str, dict[str, Any]]:
     """`extra_kwargs` making the plain text read-only and setting which versions are required."""
     kwargs: dict[str, dict[str, Any]] = {}
     for name in (*required, *optional):
         kwargs[name] = {"read_only": True}
-        kwargs[f"{name}_en"] = {"required": False, "allow_blank": True, "allow_null": False}
+        kwargs[f"{name}_en"] = {
+            "required": False,
+            "allow_blank": True,
+            "allow_null": False,
+            "default": "",
+        }
         kwargs[f"{name}_fr"] = (
             {"required": True, "allow_blank": False, "allow_null": False}
             if name in required
-            else {"required": False, "allow_blank": True, "allow_null": False}
+            else {"required": False, "allow_blank": True, "allow_null": False, "default": ""}
         )
     return kwargs

@@ -22,9 +22,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 def server_error(request: HttpRequest) -> JsonResponse:
     """Crashes answer in the API's error shape; details go to the log, not the client."""
-    return JsonResponse(
-        error_body("server_error", "error", "A server error occurred."), status=500
-    )
+    return JsonResponse(error_body("server_error", "error", "A server error occurred."), status=500)
 
 
 class HealthView(APIView):

@@ -40,7 +40,8 @@ PG_AREA_FUNCTION = """
 CREATE OR REPLACE FUNCTION parcours_area_in_framework() RETURNS trigger AS $$
 BEGIN
     IF NOT EXISTS (
-        SELECT 1 FROM catalogue_area a WHERE a.id = NEW.area_id AND a.framework_id = NEW.framework_id
+        SELECT 1 FROM catalogue_area a
+        WHERE a.id = NEW.area_id AND a.framework_id = NEW.framework_id
     ) THEN
         RAISE EXCEPTION 'area % is not in framework %', NEW.area_id, NEW.framework_id
             USING ERRCODE = 'check_violation';
@@ -122,9 +123,9 @@ def _statements(vendor: str, create: bool) -> list[str]:
 
 def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in _statements(schema_editor.connection.vendor, create=True):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in _statements(schema_editor.connection.vendor, create=False):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)

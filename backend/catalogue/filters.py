@@ -2,29 +2,33 @@
 
 import django_filters
 
+from api.filters import ChoiceFilter, FilterSet, IdFilter
 from catalogue.models import Competency, Framework, LearningPath, Module, ModuleFormat
 
 
-class FrameworkFilter(django_filters.FilterSet):
+class FrameworkFilter(FilterSet):
     class Meta:
         model = Framework
         fields = ["is_active"]
 
 
-class CompetencyFilter(django_filters.FilterSet):
-    framework_code = django_filters.CharFilter(
-        field_name="framework__code", label="Framework code"
-    )
+class CompetencyFilter(FilterSet):
+    framework = IdFilter(field_name="framework_id", label="Framework (id)")
+    area = IdFilter(field_name="area_id", label="Area (id)")
+    framework_code = django_filters.CharFilter(field_name="framework__code", label="Framework code")
     area_code = django_filters.CharFilter(field_name="area__code", label="Area code")
 
     class Meta:
         model = Competency
-        fields = ["framework", "area", "is_active"]
+        fields = ["is_active"]
 
 
-class ModuleFilter(django_filters.FilterSet):
-    format = django_filters.ChoiceFilter(choices=ModuleFormat.choices)
-    competency = django_filters.NumberFilter(
+class ModuleFilter(FilterSet):
+    # `?format=` is reserved for the response format (json, csv, xlsx) across the API.
+    module_format = ChoiceFilter(
+        field_name="format", choices=ModuleFormat.choices, label="Module format"
+    )
+    competency = IdFilter(
         field_name="taught__competency", label="Teaches this competency (id)", distinct=True
     )
     competency_code = django_filters.CharFilter(
@@ -35,14 +39,14 @@ class ModuleFilter(django_filters.FilterSet):
 
     class Meta:
         model = Module
-        fields = ["format", "is_active"]
+        fields = ["is_active"]
 
 
-class LearningPathFilter(django_filters.FilterSet):
-    module = django_filters.NumberFilter(
+class LearningPathFilter(FilterSet):
+    module = IdFilter(
         field_name="steps__module", label="Has this module as a step (id)", distinct=True
     )
-    competency = django_filters.NumberFilter(
+    competency = IdFilter(
         field_name="targets__competency", label="Targets this competency (id)", distinct=True
     )
 

@@ -126,9 +126,7 @@ class CompetencyLevel(models.Model):
         verbose_name_plural = "descripteurs de niveau"
         ordering = ["competency", "level"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["competency", "level"], name="competency_level_unique"
-            ),
+            models.UniqueConstraint(fields=["competency", "level"], name="competency_level_unique"),
         ]
 
     def __str__(self) -> str:
@@ -153,9 +151,6 @@ class Module(models.Model):
     duration_hours = models.DecimalField("durée (heures)", max_digits=5, decimal_places=1)
     price = models.DecimalField("prix (€)", max_digits=8, decimal_places=2, default=0)
     is_active = models.BooleanField("actif", default=True)
-    competencies = models.ManyToManyField(
-        Competency, through="ModuleCompetency", related_name="modules"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -199,9 +194,7 @@ class ModulePrerequisite(models.Model):
     """A level a participant should already have before taking a module."""
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="prerequisites")
-    competency = models.ForeignKey(
-        Competency, on_delete=models.PROTECT, related_name="required_by"
-    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="required_by")
     min_level = models.PositiveSmallIntegerField("niveau minimum")
 
     class Meta:
@@ -263,9 +256,7 @@ class PathTarget(models.Model):
     """The level a learning path aims for in one competency."""
 
     path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="targets")
-    competency = models.ForeignKey(
-        Competency, on_delete=models.PROTECT, related_name="targeted_by"
-    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="targeted_by")
     level = models.PositiveSmallIntegerField("niveau visé")
 
     class Meta:

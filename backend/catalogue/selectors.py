@@ -1,9 +1,11 @@
 """Reads of the catalogue, with the prefetching each representation needs."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
+from api.selectors import prefetch
 from catalogue.models import (
     Competency,
+    CompetencyLevel,
     Framework,
     LearningPath,
     Module,
@@ -29,23 +31,44 @@ def competency_list() -> QuerySet[Competency]:
 def module_list() -> QuerySet[Module]:
     """Modules with the competencies they teach and their prerequisites."""
     return Module.objects.prefetch_related(
-        Prefetch("taught", queryset=ModuleCompetency.objects.select_related("competency")),
-        Prefetch(
-            "prerequisites", queryset=ModulePrerequisite.objects.select_related("competency")
-        ),
+        prefetch("taught", ModuleCompetency.objects.select_related("competency")),
+        prefetch("prerequisites", queryset=ModulePrerequisite.objects.select_related("competency")),
     )
 
 
 def path_list() -> QuerySet[LearningPath]:
     """Learning paths with their ordered steps and targets."""
     return LearningPath.objects.prefetch_related(
-        Prefetch("steps", queryset=PathStep.objects.select_related("module")),
-        Prefetch("targets", queryset=PathTarget.objects.select_related("competency")),
+        prefetch("steps", PathStep.objects.select_related("module")),
+        prefetch("targets", PathTarget.objects.select_related("competency")),
     )
 
 
-def scale_values(framework_id: int) -> set[int]:
-    """The level values of a framework's scale."""
-    return set(
-        Framework.objects.get(pk=framework_id).levels.values_list("value", flat=True)
+def scale_of(framework: Framework) -> set[int]:
+    """The level values of a framework's scale (cached on the instance for a request)."""
+    cached: set[int] | None = getattr(framework, "_scale_values", None)
+    if cached is None:
+        cached = set(framework.levels.values_list("value", flat=True))
+        framework._scale_values = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def framework_levels_in_use(*, framework: Framework) -> set[int]:
+    """Level values of a framework referenced by descriptors, modules or path targets."""
+    competencies = Competency.objects.filter(framework=framework)
+    used: set[int] = set()
+    used |= set(
+        CompetencyLevel.objects.filter(competency__in=competencies).values_list("level", flat=True)
     )
+    used |= set(
+        ModuleCompetency.objects.filter(competency__in=competencies).values_list("level", flat=True)
+    )
+    used |= set(
+        ModulePrerequisite.objects.filter(competency__in=competencies).values_list(
+            "min_level", flat=True
+        )
+    )
+    used |= set(
+        PathTarget.objects.filter(competency__in=competencies).values_list("level", flat=True)
+    )
+    return used

@@ -3,7 +3,6 @@
 from decimal import Decimal
 from typing import Any
 
-from django.core.validators import RegexValidator
 from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -11,7 +10,7 @@ from rest_framework.exceptions import ErrorDetail
 from api.fields import StrictCharField, StrictIntegerField
 from api.serializers import StrictModelSerializer
 from api.translation import translated_fields, translated_kwargs
-from catalogue import services
+from catalogue import selectors, services
 from catalogue.models import (
     Area,
     Competency,
@@ -36,8 +35,7 @@ class CodeField(StrictCharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("help_text", CODE_HELP)
-        super().__init__(**kwargs)
-        self.validators.append(RegexValidator(CODE_PATTERN, code="invalid_code"))
+        super().__init__(pattern=CODE_PATTERN, **kwargs)
 
 
 def _duplicates(values: list[Any]) -> set[Any]:
@@ -78,8 +76,9 @@ class FrameworkSerializer(StrictModelSerializer):
     """A framework with its proficiency scale and areas, written in one request."""
 
     code = CodeField()
-    levels = ProficiencyLevelSerializer(
+    levels = ProficiencyLevelSerializer(  # type: ignore[call-arg]
         many=True,
+        min_length=2,
         help_text="The whole scale, levels 0..n in order; at least two levels.",
     )
     areas = AreaSerializer(many=True, required=False, help_text="Areas, matched by code.")
@@ -113,7 +112,9 @@ class FrameworkSerializer(StrictModelSerializer):
     def validate_levels(self, levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
         values = [level["value"] for level in levels]
         if len(levels) < 2:
-            raise serializers.ValidationError("A scale needs at least two levels.", code="min_length")
+            raise serializers.ValidationError(
+                "A scale needs at least two levels.", code="invalid_scale"
+            )
         if sorted(values) != list(range(len(values))):
             raise serializers.ValidationError(
                 "Levels must be numbered 0, 1, 2, … without gaps or repeats.", code="invalid_scale"
@@ -121,7 +122,7 @@ class FrameworkSerializer(StrictModelSerializer):
         if _duplicates([level["code"] for level in levels]):
             raise serializers.ValidationError("Level codes must be unique.", code="unique")
         if self.instance is not None:
-            in_use = services.framework_levels_in_use(framework=self.instance)
+            in_use = selectors.framework_levels_in_use(framework=self.instance)
             removed = in_use - set(values)
             if removed:
                 raise serializers.ValidationError(
@@ -210,10 +211,12 @@ class CompetencySerializer(StrictModelSerializer):
             raise serializers.ValidationError(
                 {"code": "A competency with this code exists in this framework."}, code="unique"
             )
-        scale = services.scale_of(framework)
+        scale = selectors.scale_of(framework)
         levels = attrs.get("level_descriptors") or []
         errors = {
-            f"levels.{i}.level": ErrorDetail("Not a level of the framework's scale.", "out_of_scale")
+            f"levels.{i}.level": ErrorDetail(
+                "Not a level of the framework's scale.", "out_of_scale"
+            )
             for i, item in enumerate(levels)
             if item["level"] not in scale
         }
@@ -275,7 +278,7 @@ def _check_levels(
                 "This competency is listed twice.", "duplicate"
             )
         seen.add(competency.pk)
-        if item[level_key] not in services.scale_of(competency.framework):
+        if item[level_key] not in selectors.scale_of(competency.framework):
             errors[f"{field}.{i}.{level_key}"] = ErrorDetail(
                 "Not a level of the competency's scale.", "out_of_scale"
             )

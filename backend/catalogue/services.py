@@ -20,36 +20,6 @@ from catalogue.models import (
 )
 
 
-def scale_of(framework: Framework) -> set[int]:
-    """The level values of a framework's scale (cached on the instance for a request)."""
-    cached: set[int] | None = getattr(framework, "_scale_values", None)
-    if cached is None:
-        cached = set(framework.levels.values_list("value", flat=True))
-        framework._scale_values = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def framework_levels_in_use(*, framework: Framework) -> set[int]:
-    """Level values of a framework referenced by descriptors, modules or path targets."""
-    competencies = Competency.objects.filter(framework=framework)
-    used: set[int] = set()
-    used |= set(
-        CompetencyLevel.objects.filter(competency__in=competencies).values_list("level", flat=True)
-    )
-    used |= set(
-        ModuleCompetency.objects.filter(competency__in=competencies).values_list("level", flat=True)
-    )
-    used |= set(
-        ModulePrerequisite.objects.filter(competency__in=competencies).values_list(
-            "min_level", flat=True
-        )
-    )
-    used |= set(
-        PathTarget.objects.filter(competency__in=competencies).values_list("level", flat=True)
-    )
-    return used
-
-
 def _set_fields(instance: Model, data: dict[str, Any]) -> None:
     for field, value in data.items():
         setattr(instance, field, value)

@@ -10,6 +10,7 @@ class Translated(TranslationOptions):
 
     required_languages = ("fr",)
     fallback_undefined = ""
+    empty_values = ""
 
 
 @register(models.Framework)

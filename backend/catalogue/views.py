@@ -1,8 +1,9 @@
 """The catalogue API: public reads, coordinator writes."""
 
-from rest_framework import viewsets
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
 from api.schema import crud_schema
+from api.viewsets import ModelViewSet
 from catalogue import selectors
 from catalogue.filters import CompetencyFilter, FrameworkFilter, LearningPathFilter, ModuleFilter
 from catalogue.serializers import (
@@ -14,7 +15,15 @@ from catalogue.serializers import (
 
 
 @crud_schema("framework", "frameworks")
-class FrameworkViewSet(viewsets.ModelViewSet):
+@extend_validation_errors(["unique"], field_name="code", methods=["post", "put", "patch"])
+@extend_validation_errors(
+    ["invalid_scale", "unique", "in_use"], field_name="levels", methods=["post", "put", "patch"]
+)
+@extend_validation_errors(["unique"], field_name="areas", methods=["post", "put", "patch"])
+@extend_validation_errors(
+    ["out_of_scale"], field_name="proficient_level", methods=["post", "put", "patch"]
+)
+class FrameworkViewSet(ModelViewSet):
     """Competency frameworks and their proficiency scales.
 
     A scale is levels 0..n, each with a code, a name and a descriptor;
@@ -31,7 +40,13 @@ class FrameworkViewSet(viewsets.ModelViewSet):
 
 
 @crud_schema("competency", "competencies")
-class CompetencyViewSet(viewsets.ModelViewSet):
+@extend_validation_errors(["unique"], field_name="code", methods=["post", "put", "patch"])
+@extend_validation_errors(["wrong_framework"], field_name="area", methods=["post", "put", "patch"])
+@extend_validation_errors(["unique"], field_name="levels", methods=["post", "put", "patch"])
+@extend_validation_errors(
+    ["out_of_scale"], field_name="levels.INDEX.level", methods=["post", "put", "patch"]
+)
+class CompetencyViewSet(ModelViewSet):
     """Competencies: what a provider can do, grouped in areas, rated on a framework's scale."""
 
     queryset = selectors.competency_list()
@@ -44,7 +59,20 @@ class CompetencyViewSet(viewsets.ModelViewSet):
 
 
 @crud_schema("module", "modules")
-class ModuleViewSet(viewsets.ModelViewSet):
+@extend_validation_errors(["unique"], field_name="code", methods=["post", "put", "patch"])
+@extend_validation_errors(
+    ["duplicate"], field_name="competencies.INDEX.competency", methods=["post", "put", "patch"]
+)
+@extend_validation_errors(
+    ["out_of_scale"], field_name="competencies.INDEX.level", methods=["post", "put", "patch"]
+)
+@extend_validation_errors(
+    ["duplicate"], field_name="prerequisites.INDEX.competency", methods=["post", "put", "patch"]
+)
+@extend_validation_errors(
+    ["out_of_scale"], field_name="prerequisites.INDEX.min_level", methods=["post", "put", "patch"]
+)
+class ModuleViewSet(ModelViewSet):
     """Modules: training days, workshops, conferences, club sessions and e-learning.
 
     Each lists the competencies it teaches with the level reached, and its
@@ -56,14 +84,33 @@ class ModuleViewSet(viewsets.ModelViewSet):
     filterset_class = ModuleFilter
     search_fields = ["code", "title_fr", "title_en", "description_fr", "description_en"]
     ordering_fields = [
-        "code", "title_fr", "title_en", "duration_hours", "price", "created_at", "updated_at"
+        "code",
+        "title_fr",
+        "title_en",
+        "duration_hours",
+        "price",
+        "created_at",
+        "updated_at",
     ]
     ordering = ["code"]
     schema_tags = ["catalogue"]
 
 
 @crud_schema("learning path", "learning paths")
-class LearningPathViewSet(viewsets.ModelViewSet):
+@extend_validation_errors(["unique"], field_name="code", methods=["post", "put", "patch"])
+@extend_validation_errors(
+    ["duplicate"], field_name="steps.INDEX.position", methods=["post", "put", "patch"]
+)
+@extend_validation_errors(
+    ["duplicate", "inactive"], field_name="steps.INDEX.module", methods=["post", "put", "patch"]
+)
+@extend_validation_errors(
+    ["duplicate"], field_name="targets.INDEX.competency", methods=["post", "put", "patch"]
+)
+@extend_validation_errors(
+    ["out_of_scale"], field_name="targets.INDEX.level", methods=["post", "put", "patch"]
+)
+class LearningPathViewSet(ModelViewSet):
     """Learning paths: ordered steps (required or optional modules) and target levels."""
 
     queryset = selectors.path_list()

@@ -175,8 +175,8 @@ REST_FRAMEWORK = {
     ),
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.SearchFilter",
+        "api.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -196,11 +196,24 @@ DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "api.errors.ExceptionHandler",
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
     "ALLOWED_ERROR_STATUS_CODES": [
-        "400", "401", "403", "404", "405", "406", "409", "415", "429", "500"
+        "400",
+        "401",
+        "403",
+        "404",
+        "405",
+        "406",
+        "409",
+        "415",
+        "429",
+        "500",
     ],
-    "ERROR_SCHEMAS": {"409": "api.openapi.ErrorResponse409Serializer"},
+    "ERROR_SCHEMAS": {
+        "401": "api.openapi.ErrorResponse401Serializer",
+        "409": "api.openapi.ErrorResponse409Serializer",
+    },
 }
 
+_ERRORS = "drf_standardized_errors.openapi_serializers"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parcours API",
     "DESCRIPTION": (
@@ -217,14 +230,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
-        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
-        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
-        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "ValidationErrorEnum": f"{_ERRORS}.ValidationErrorEnum.choices",
+        "ClientErrorEnum": f"{_ERRORS}.ClientErrorEnum.choices",
+        "ServerErrorEnum": f"{_ERRORS}.ServerErrorEnum.choices",
         "ModuleFormatEnum": "catalogue.models.ModuleFormat.choices",
         "HealthStateEnum": ["ok", "error"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "api.schema.postprocess_indexed_error_attrs",
     ],
     "TAGS": [
         {"name": "catalogue", "description": "Frameworks, competencies, modules and paths."},

@@ -6,9 +6,8 @@ passwords are public on purpose and no production data set contains them.
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from accounts.models import Role, User
+from django.db import transaction
 
 DEMO_PASSWORD = "parcours-demo"
 

@@ -1,0 +1,57 @@
+"""Fixtures shared by the whole suite: API clients per role, and the demo catalogue."""
+
+import pytest
+from accounts.models import User
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from tests.factories import CoordinatorFactory, UserFactory
+
+
+def bearer(user: User) -> str:
+    """An Authorization header value for `user`."""
+    return f"Bearer {AccessToken.for_user(user)}"
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    return CoordinatorFactory()
+
+
+@pytest.fixture
+def coordinator_client(coordinator: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(coordinator))
+    return client
+
+
+@pytest.fixture
+def superuser_client(db: None) -> APIClient:
+    user = UserFactory(username="root", is_superuser=True, is_staff=True, role="provider")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(user))
+    return client
+
+
+@pytest.fixture
+def provider_user(db: None) -> User:
+    return UserFactory(role="provider")
+
+
+@pytest.fixture
+def provider_client(provider_user: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(provider_user))
+    return client
+
+
+@pytest.fixture
+def demo_catalogue(db: None) -> None:
+    from demo.catalogue import load_catalogue
+
+    load_catalogue()
