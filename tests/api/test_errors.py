@@ -1,0 +1,69 @@
+"""One error shape everywhere: unknown URLs, wrong methods, crashes, bad bodies."""
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import path
+from rest_framework.views import APIView
+
+from config.urls import urlpatterns as base_patterns
+
+
+class Boom(APIView):
+    permission_classes: list[type] = []
+
+    def get(self, request: object) -> None:
+        raise RuntimeError("boom")
+
+
+urlpatterns = [*base_patterns, path("boom/", Boom.as_view())]
+
+
+def assert_error_shape(body: dict[str, object], code: str) -> None:
+    assert set(body) == {"type", "errors"}
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    assert errors[0]["code"] == code
+    assert set(errors[0]) == {"code", "detail", "attr"}
+
+
+@pytest.mark.django_db
+class TestErrorShape:
+    def test_an_unknown_url_is_a_json_404(self, anon):
+        response = anon.get("/api/v1/nothing-here/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert_error_shape(response.json(), "not_found")
+
+    def test_an_unknown_url_outside_the_api_is_json_too(self, anon):
+        response = anon.get("/nowhere")
+        assert response.status_code == 404
+        assert_error_shape(response.json(), "not_found")
+
+    @override_settings(DEBUG=False)
+    def test_an_unknown_url_is_json_in_production_mode(self):
+        response = Client().get("/nowhere/")
+        assert response.status_code == 404
+        assert_error_shape(response.json(), "not_found")
+
+    def test_a_wrong_method_is_a_json_405(self, coordinator_client):
+        response = coordinator_client.post("/api/v1/modules/1/", {}, format="json")
+        assert response.status_code == 405
+        assert_error_shape(response.json(), "method_not_allowed")
+
+    def test_an_unacceptable_accept_header_is_a_406(self, anon):
+        response = anon.get("/api/v1/modules/", HTTP_ACCEPT="application/xml")
+        assert response.status_code == 406
+        assert_error_shape(response.json(), "not_acceptable")
+
+    @override_settings(ROOT_URLCONF="tests.api.test_errors")
+    def test_a_crash_is_a_json_500_without_details(self):
+        client = Client(raise_request_exception=False)
+        response = client.get("/boom/")
+        assert response.status_code == 500
+        assert_error_shape(response.json(), "error")
+        assert "boom" not in response.content.decode()
+
+    def test_the_admin_keeps_its_html_pages(self, anon):
+        response = anon.get("/admin/login/")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")

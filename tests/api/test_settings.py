@@ -1,0 +1,73 @@
+"""Settings read from the environment fail loudly on bad values."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import envbool, envint, envlist
+
+BACKEND = Path(__file__).resolve().parents[2] / "backend"
+
+
+def test_envbool_reads_usual_spellings(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert envbool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "0")
+    assert envbool("FLAG", True) is False
+    monkeypatch.delenv("FLAG")
+    assert envbool("FLAG", True) is True
+
+
+def test_envbool_refuses_anything_else(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG"):
+        envbool("FLAG", False)
+
+
+def test_envint_refuses_non_integers(monkeypatch):
+    monkeypatch.setenv("NUMBER", "12")
+    assert envint("NUMBER", 0) == 12
+    monkeypatch.setenv("NUMBER", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="NUMBER"):
+        envint("NUMBER", 0)
+
+
+def test_envlist_splits_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert envlist("HOSTS", []) == ["a.example", "b.example"]
+
+
+def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=BACKEND,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_mode_requires_a_secret_key():
+    result = run_check({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-test-secret-" + "x" * 40,
+        "ALLOWED_HOSTS": "parcours.example.org",
+    }
+    result = run_check(env, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_database_url_that_is_neither_sqlite_nor_postgres_is_refused():
+    result = run_check({"DATABASE_URL": "mysql://root@localhost/x"})
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
