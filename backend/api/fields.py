@@ -18,8 +18,24 @@ from rest_framework import serializers
 # pattern use this set, and what the schema promises is what the API does.
 SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 SPACE_CHARS = "".join(
-    chr(c) for c in [9, 10, 11, 12, 13, 32, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
-                     0x202F, 0x205F, 0x3000, 0xFEFF]
+    chr(c)
+    for c in [
+        9,
+        10,
+        11,
+        12,
+        13,
+        32,
+        0xA0,
+        0x1680,
+        *range(0x2000, 0x200B),
+        0x2028,
+        0x2029,
+        0x202F,
+        0x205F,
+        0x3000,
+        0xFEFF,
+    ]
 )
 NOT_BLANK_PATTERN = f"[^{SPACE}]"
 NOT_BLANK = RegexValidator(NOT_BLANK_PATTERN, message="This field may not be blank.", code="blank")

@@ -13,21 +13,34 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 COORDINATOR = "coordinator"
+TRAINER = "trainer"
+PROVIDER = "provider"
+PARTNER = "partner"
+ANONYMOUS = "anonymous"
+
+
+def role_of(user: Any) -> str:
+    """The role a request acts with: a superuser acts as a coordinator."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    if user.is_superuser:
+        return COORDINATOR
+    return str(getattr(user, "role", ANONYMOUS))
 
 
 def is_coordinator(user: Any) -> bool:
     """True for a coordinator login or a superuser."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return bool(user.is_superuser or getattr(user, "role", None) == COORDINATOR)
+    return role_of(user) == COORDINATOR
 
 
 class IsCoordinatorOrReadOnly(permissions.BasePermission):
     """Anyone may read; only coordinators may write."""
 
     message = "Only coordinators may change this."
-    # Read by the schema generator: these methods need no authentication.
-    anonymous_methods = ("GET", "HEAD", "OPTIONS")
+
+    def allows_anonymous(self, view: "APIView", method: str) -> bool:
+        """Read by the schema generator: which operations need no authentication."""
+        return method in permissions.SAFE_METHODS
 
     def has_permission(self, request: "Request", view: "APIView") -> bool:
         if request.method in permissions.SAFE_METHODS:
@@ -42,3 +55,39 @@ class IsCoordinator(permissions.BasePermission):
 
     def has_permission(self, request: "Request", view: "APIView") -> bool:
         return is_coordinator(request.user)
+
+
+class IsAuthenticated(permissions.BasePermission):
+    """Any signed-in person or client."""
+
+    message = "Authentication credentials were not provided."
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        return role_of(request.user) != ANONYMOUS
+
+
+class RolePermission(permissions.BasePermission):
+    """Per-action roles, read from the view's `action_roles` mapping.
+
+    `action_roles = {"create": {PROVIDER, COORDINATOR}, "list": ANY, ...}`; an
+    action missing from the mapping is for coordinators only. Reads are then
+    scoped by the view's queryset, so a foreign object is a 404.
+    """
+
+    def roles(self, view: "APIView") -> frozenset[str]:
+        action = getattr(view, "action", None)
+        return frozenset(getattr(view, "action_roles", {}).get(action, {COORDINATOR}))
+
+    def allows_anonymous(self, view: "APIView", method: str) -> bool:
+        return ANONYMOUS in self.roles(view)
+
+    def has_permission(self, request: "Request", view: "APIView") -> bool:
+        roles = self.roles(view)
+        role = role_of(request.user)
+        if role == ANONYMOUS and ANONYMOUS not in roles:
+            return False  # DRF answers 401 for anonymous callers
+        return role in roles
+
+
+ANY = frozenset({ANONYMOUS, COORDINATOR, TRAINER, PROVIDER, PARTNER})
+SIGNED_IN = frozenset({COORDINATOR, TRAINER, PROVIDER, PARTNER})

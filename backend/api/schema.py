@@ -88,36 +88,42 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return super().get_tags()
 
 
-def crud_schema(singular: str, plural: str, *, writes: str = "coordinators") -> Any:
-    """Summaries and descriptions for the standard operations of a ModelViewSet."""
+def crud_schema(
+    singular: str, plural: str, *, writes: str = "coordinators", skip: tuple[str, ...] = ()
+) -> Any:
+    """Summaries and descriptions for the standard operations a ViewSet has."""
     article = "an" if singular[0].lower() in "aeiou" else "a"
-    return extend_schema_view(
-        list=extend_schema(
-            summary=f"List {plural}",
-            description=f"A page of {plural}, filterable, searchable and orderable.",
+    docs = {
+        "list": (f"List {plural}", f"A page of {plural}, filterable, searchable and orderable."),
+        "retrieve": (f"Get {article} {singular}", f"One {singular} by its id."),
+        "create": (
+            f"Create {article} {singular}",
+            f"Create {article} {singular}. Only {writes} may do this.",
         ),
-        retrieve=extend_schema(
-            summary=f"Get {article} {singular}", description=f"One {singular} by its id."
+        "update": (
+            f"Replace {article} {singular}",
+            f"Replace every writable field of {article} {singular}. Only {writes} may do this.",
         ),
-        create=extend_schema(
-            summary=f"Create {article} {singular}",
-            description=f"Create {article} {singular}. Only {writes} may do this.",
+        "partial_update": (
+            f"Update {article} {singular}",
+            f"Change some fields of {article} {singular}. Only {writes} may do this.",
         ),
-        update=extend_schema(
-            summary=f"Replace {article} {singular}",
-            description=f"Replace every writable field of {article} {singular}. "
-            f"Only {writes} may do this.",
-        ),
-        partial_update=extend_schema(
-            summary=f"Update {article} {singular}",
-            description=f"Change some fields of {article} {singular}. Only {writes} may do this.",
-        ),
-        destroy=extend_schema(
-            summary=f"Delete {article} {singular}",
-            description=f"Delete {article} {singular}. Only {writes} may do this; "
+        "destroy": (
+            f"Delete {article} {singular}",
+            f"Delete {article} {singular}. Only {writes} may do this; "
             "a record still referenced elsewhere cannot be deleted (409).",
         ),
-    )
+    }
+
+    def decorate(view: Any) -> Any:
+        present = {
+            action: extend_schema(summary=summary, description=description)
+            for action, (summary, description) in docs.items()
+            if hasattr(view, action) and action not in skip
+        }
+        return extend_schema_view(**present)(view)
+
+    return decorate
 
 
 def postprocess_indexed_error_attrs(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -130,15 +136,23 @@ def postprocess_indexed_error_attrs(result: dict[str, Any], **kwargs: Any) -> di
     """
     schemas = result.get("components", {}).get("schemas", {})
     for component in schemas.values():
-        attr = component.get("properties", {}).get("attr", {})
+        if not isinstance(component, dict):
+            continue
+        properties = component.get("properties")
+        attr = properties.get("attr", {}) if isinstance(properties, dict) else {}
         values = attr.get("enum") or []
-        if len(values) == 1 and ".INDEX" in values[0]:
+        if len(values) == 1 and isinstance(values[0], str) and ".INDEX" in values[0]:
             attr.pop("enum")
             attr.pop("description", None)
             attr["pattern"] = "^" + re.escape(values[0]).replace("INDEX", r"\d+") + "$"
-        discriminator = component.get("discriminator", {})
-        if discriminator.get("propertyName") == "attr" and any(
-            ".INDEX" in key for key in discriminator.get("mapping", {})
+        discriminator = component.get("discriminator")
+        if (
+            isinstance(discriminator, dict)
+            and discriminator.get("propertyName") == "attr"
+            and any(
+                not isinstance(key, str) or ".INDEX" in key
+                for key in discriminator.get("mapping", {})
+            )
         ):
             component.pop("discriminator")
     return result

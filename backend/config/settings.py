@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "api",
     "accounts",
     "catalogue",
+    "people",
+    "training",
+    "progress",
     "demo",
 ]
 

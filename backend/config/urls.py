@@ -7,7 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from api.views import HealthView
 
 api_v1 = [
+    path("", include("accounts.urls")),
     path("", include("catalogue.urls")),
+    path("", include("progress.urls")),
+    path("", include("people.urls")),
+    path("", include("training.urls")),
 ]
 
 urlpatterns = [

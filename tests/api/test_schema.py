@@ -60,8 +60,11 @@ def test_every_operation_documents_its_errors(schema):
         responses = operation["responses"]
         assert "405" in responses, f"{method} {path}"
         assert "500" in responses, f"{method} {path}"
-        if method != "get":
-            assert {"400", "401", "403"} <= set(responses), f"{method} {path}"
+        if operation.get("requestBody"):
+            assert "400" in responses, f"{method} {path}"
+        security = operation.get("security", [])
+        if security and {} not in security:
+            assert {"401", "403"} <= set(responses), f"{method} {path} needs auth"
         if "{id}" in path:
             assert "404" in responses, f"{method} {path}"
 

@@ -1,0 +1,107 @@
+"""Logins (coordinators), the caller's identity, and choosing a password with a token."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.filters import AccountFilter
+from accounts.models import User
+from accounts.serializers import AccountSerializer, MeSerializer, SetPasswordSerializer
+from api.permissions import IsAuthenticated, IsCoordinator, role_of
+from api.schema import crud_schema
+from api.viewsets import ID_PATTERN
+
+
+@crud_schema("login", "logins")
+class AccountViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Logins, managed by coordinators: role, and the provider, trainer or partner centre
+    each belongs to. Logins are deactivated, never deleted."""
+
+    serializer_class = AccountSerializer
+    permission_classes = [IsCoordinator]
+    lookup_value_regex = ID_PATTERN
+    search_fields = ["username", "email", "first_name", "last_name"]
+    ordering_fields = ["username", "date_joined", "last_login"]
+    filterset_class = AccountFilter
+    schema_tags = ["accounts"]
+
+    def get_queryset(self) -> QuerySet[User]:
+        return User.objects.select_related("provider", "trainer", "partner_centre").order_by("id")
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        user, token = services.account_create(data=dict(serializer.validated_data))
+        user._set_password_token = token  # type: ignore[attr-defined]
+        serializer.instance = user
+
+    @extend_schema(
+        summary="Deactivate a login",
+        description="The login can no longer sign in; its tokens stop working.",
+        request=None,
+        responses=AccountSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: str | None = None) -> Response:
+        user = services.account_deactivate(user=self.get_object())
+        return Response(AccountSerializer(user).data)
+
+
+class MeView(APIView):
+    """Who am I: the caller's login, role and what it belongs to."""
+
+    permission_classes = [IsAuthenticated]
+    schema_tags = ["accounts"]
+
+    @extend_schema(summary="Who am I", responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+
+        def link(obj: Any) -> dict[str, Any] | None:
+            return None if obj is None else {"id": obj.pk, "name": str(obj)}
+
+        return Response(
+            {
+                "id": user.pk,
+                "username": user.get_username(),
+                "role": role_of(user),
+                "is_superuser": user.is_superuser,
+                "provider": link(getattr(user, "provider", None)),
+                "trainer": link(getattr(user, "trainer", None)),
+                "partner_centre": link(getattr(user, "partner_centre", None)),
+            }
+        )
+
+
+class SetPasswordView(APIView):
+    """Choose a password with the one-time token given when the login was created."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    schema_tags = ["accounts"]
+
+    @extend_schema(
+        summary="Set a password with a token",
+        request=SetPasswordSerializer,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SetPasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.account_set_password(
+            token=serializer.validated_data["token"], password=serializer.validated_data["password"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,149 @@
+"""The people of the programme and the structures they belong to."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+
+class OrganisationKind(models.TextChoices):
+    OFFICE = "office", "Office de tourisme"
+    INFORMATION_OFFICE = "information_office", "Bureau d'information touristique"
+    PARTNER_CENTRE = "partner_centre", "Centre de formation partenaire"
+
+
+class Organisation(models.Model):
+    """The tourism office, one of its information offices, or a partner training centre."""
+
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=30, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="structure de rattachement",
+    )
+    commune = models.CharField("commune", max_length=120, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.UniqueConstraint(fields=["name"], name="organisation_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.TextChoices):
+    ACCOMMODATION = "accommodation", "Hébergement"
+    FOOD_AND_DRINK = "food_and_drink", "Restauration"
+    ACTIVITIES_AND_LEISURE = "activities_and_leisure", "Activités et loisirs"
+    RETAIL = "retail", "Commerce"
+    ASSOCIATION = "association", "Association"
+    PUBLIC_BODY = "public_body", "Collectivité"
+    OTHER = "other", "Autre"
+
+
+class Business(models.Model):
+    """A provider's establishment, followed by one of the office's information offices."""
+
+    name = models.CharField("nom", max_length=200)
+    sector = models.CharField("secteur", max_length=30, choices=Sector.choices)
+    commune = models.CharField("commune", max_length=120)
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="businesses",
+        verbose_name="bureau d'information qui la suit",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "établissement"
+        verbose_name_plural = "établissements"
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sector__in=Sector.values), name="business_sector"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.commune})"
+
+
+class Provider(models.Model):
+    """A learner: a person at a local business."""
+
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("courriel", max_length=254)
+    phone = models.CharField("téléphone", max_length=30, blank=True, default="")
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="providers",
+        verbose_name="établissement",
+    )
+    shares_progress_with_partners = models.BooleanField(
+        "partage sa progression avec les centres partenaires", default=False
+    )
+    # A reference by name: the path a coordinator assigned, kept beside the person.
+    assigned_paths = models.ManyToManyField(
+        "catalogue.LearningPath",
+        blank=True,
+        related_name="assigned_providers",
+        verbose_name="parcours assignés",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "prestataire"
+        verbose_name_plural = "prestataires"
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="provider_email_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Trainer(models.Model):
+    """A facilitator (a trainer of the office) or an outside trainer."""
+
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    email = models.EmailField("courriel", max_length=254)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="trainers", verbose_name="structure"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "formateur·rice"
+        verbose_name_plural = "formateur·rices"
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="trainer_email_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_facilitator(self) -> bool:
+        """Facilitators (ANT) are the trainers of the office and its information offices."""
+        return self.organisation.kind != OrganisationKind.PARTNER_CENTRE

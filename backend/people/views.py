@@ -1,0 +1,121 @@
+"""The people API: coordinators manage; each person sees what concerns them."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework.serializers import BaseSerializer
+
+from api.permissions import (
+    COORDINATOR,
+    PARTNER,
+    PROVIDER,
+    SIGNED_IN,
+    TRAINER,
+    RolePermission,
+    role_of,
+)
+from api.schema import crud_schema
+from api.viewsets import ModelViewSet
+from people import selectors
+from people.filters import BusinessFilter, OrganisationFilter, ProviderFilter, TrainerFilter
+from people.serializers import (
+    BusinessSerializer,
+    OrganisationSerializer,
+    ProviderSelfSerializer,
+    ProviderSerializer,
+    TrainerSerializer,
+)
+
+COORDINATOR_WRITES = {
+    "create": {COORDINATOR},
+    "update": {COORDINATOR},
+    "partial_update": {COORDINATOR},
+    "destroy": {COORDINATOR},
+}
+
+
+@crud_schema("organisation", "organisations")
+class OrganisationViewSet(ModelViewSet):
+    """The tourism office, its information offices and the partner training centres."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    permission_classes = [RolePermission]
+    action_roles = {"list": SIGNED_IN, "retrieve": SIGNED_IN, **COORDINATOR_WRITES}
+    search_fields = ["name", "commune"]
+    ordering_fields = ["name", "kind", "created_at"]
+    schema_tags = ["people"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.organisation_list()
+
+
+@crud_schema("business", "businesses")
+class BusinessViewSet(ModelViewSet):
+    """Providers' establishments: sector, commune and the information office that follows them.
+
+    Coordinators see and manage all; a provider sees their own business; a
+    trainer or partner centre, those of its participants.
+    """
+
+    serializer_class = BusinessSerializer
+    filterset_class = BusinessFilter
+    permission_classes = [RolePermission]
+    action_roles = {"list": SIGNED_IN, "retrieve": SIGNED_IN, **COORDINATOR_WRITES}
+    search_fields = ["name", "commune"]
+    ordering_fields = ["name", "commune", "sector", "created_at"]
+    schema_tags = ["people"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.business_list(user=self.request.user)
+
+
+@crud_schema("provider", "providers")
+class ProviderViewSet(ModelViewSet):
+    """Providers (learners). Coordinators manage all; a provider sees and edits their own
+    profile (contact and consent only); a trainer sees the participants of the sessions
+    they train; a partner centre those of its sessions."""
+
+    filterset_class = ProviderFilter
+    permission_classes = [RolePermission]
+    action_roles = {
+        "list": {COORDINATOR, TRAINER, PROVIDER, PARTNER},
+        "retrieve": {COORDINATOR, TRAINER, PROVIDER, PARTNER},
+        "create": {COORDINATOR},
+        "update": {COORDINATOR, PROVIDER},
+        "partial_update": {COORDINATOR, PROVIDER},
+        "destroy": {COORDINATOR},
+    }
+    search_fields = ["first_name", "last_name", "email", "business__name"]
+    ordering_fields = ["last_name", "first_name", "created_at", "updated_at"]
+    ordering = ["last_name", "first_name"]
+    schema_tags = ["people"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.provider_list(user=self.request.user)
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if role_of(self.request.user) == PROVIDER:
+            return ProviderSelfSerializer
+        return ProviderSerializer
+
+
+@crud_schema("trainer", "trainers")
+class TrainerViewSet(ModelViewSet):
+    """Facilitators (trainers of the office) and outside trainers."""
+
+    serializer_class = TrainerSerializer
+    filterset_class = TrainerFilter
+    permission_classes = [RolePermission]
+    action_roles = {
+        "list": {COORDINATOR, TRAINER},
+        "retrieve": {COORDINATOR, TRAINER},
+        **COORDINATOR_WRITES,
+    }
+    search_fields = ["first_name", "last_name", "email"]
+    ordering_fields = ["last_name", "first_name", "created_at"]
+    ordering = ["last_name", "first_name"]
+    schema_tags = ["people"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.trainer_list(user=self.request.user)

@@ -1,0 +1,17 @@
+"""Filters on self-assessments."""
+
+import django_filters
+
+from api.filters import FilterSet, IdFilter
+from progress.models import SelfAssessment
+
+
+class SelfAssessmentFilter(FilterSet):
+    provider = IdFilter(field_name="provider_id", label="Provider (id)")
+    competency = IdFilter(field_name="competency_id", label="Competency (id)")
+    since = django_filters.IsoDateTimeFilter(field_name="assessed_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="assessed_at", lookup_expr="lt")
+
+    class Meta:
+        model = SelfAssessment
+        fields: list[str] = []

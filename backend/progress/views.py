@@ -1,0 +1,148 @@
+"""Self-assessments and progress profiles."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import (
+    COORDINATOR,
+    PARTNER,
+    PROVIDER,
+    TRAINER,
+    IsAuthenticated,
+    RolePermission,
+    role_of,
+)
+from api.schema import crud_schema
+from api.viewsets import ID_PATTERN
+from people.models import Provider
+from people.selectors import provider_of
+from progress import selectors, services
+from progress.filters import SelfAssessmentFilter
+from progress.serializers import ProgressSerializer, SelfAssessmentSerializer
+
+MAX_RATINGS = 50
+
+
+class HistoryPagination(CursorPagination):
+    """Newest first, by cursor: a deep page costs what the first does."""
+
+    ordering = ("-assessed_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+RATINGS = PolymorphicProxySerializer(
+    component_name="SelfAssessmentInput",
+    serializers=[SelfAssessmentSerializer, SelfAssessmentSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+@crud_schema("self-assessment", "self-assessments", skip=("create",))
+@extend_validation_errors(["out_of_scale"], field_name="level", methods=["post"])
+@extend_validation_errors(["inactive"], field_name="competency", methods=["post"])
+@extend_validation_errors(["in_future"], field_name="assessed_at", methods=["post"])
+@extend_validation_errors(["required"], field_name="provider", methods=["post"])
+class SelfAssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Self-assessments: each provider rates their own level per competency, as often as
+    they like. Append-only: never changed or deleted through the API. Providers see their
+    own, trainers their participants', coordinators all."""
+
+    serializer_class = SelfAssessmentSerializer
+    filterset_class = SelfAssessmentFilter
+    pagination_class = HistoryPagination
+    permission_classes = [RolePermission]
+    lookup_value_regex = ID_PATTERN
+    action_roles = {
+        "list": {COORDINATOR, TRAINER, PROVIDER, PARTNER},
+        "retrieve": {COORDINATOR, TRAINER, PROVIDER, PARTNER},
+        "create": {COORDINATOR, PROVIDER},
+    }
+    # Cursor pages are ordered by time; free ordering and search would break them.
+    filter_backends = [DjangoFilterBackend]
+    schema_tags = ["progress"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.self_assessment_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Record self-assessments",
+        description=f"One rating, or a list of up to {MAX_RATINGS} recorded together (all or "
+        "none). A provider rates themself; a coordinator names the provider.",
+        request=RATINGS,
+        responses={201: RATINGS},
+    )
+    def create(self, request: Request) -> Response:
+        many = isinstance(request.data, list)
+        if many and not 1 <= len(request.data) <= MAX_RATINGS:
+            raise ValidationError(
+                {"non_field_errors": [f"Send between 1 and {MAX_RATINGS} ratings."]},
+                code="invalid_length",
+            )
+        serializer = SelfAssessmentSerializer(data=request.data, many=many)
+        serializer.is_valid(raise_exception=True)
+        ratings = serializer.validated_data if many else [serializer.validated_data]
+        if role_of(request.user) == PROVIDER:
+            provider = provider_of(request.user)
+            for rating in ratings:
+                rating.pop("assessed_at", None)
+        else:
+            providers = {rating.get("provider") for rating in ratings}
+            if None in providers or len(providers) != 1:
+                raise ValidationError(
+                    {"provider": ["Name one provider for all the ratings."]}, code="required"
+                )
+            provider = providers.pop()
+        created = services.self_assessments_create(
+            provider=provider, ratings=ratings, assessed_at=timezone.now(), actor=request.user
+        )
+        data = SelfAssessmentSerializer(created, many=True).data
+        return Response(data if many else data[0], status=status.HTTP_201_CREATED)
+
+
+def _progress_response(provider: Provider) -> Response:
+    return Response(ProgressSerializer(selectors.provider_progress(provider=provider)).data)
+
+
+class ProviderProgressView(APIView):
+    """A provider's progress: per competency the latest self-assessed level, the level
+    evidenced by completed modules, the target of their paths and the gap; per path, the
+    required steps completed; and recommended modules with their upcoming sessions."""
+
+    permission_classes = [IsAuthenticated]
+    schema_tags = ["progress"]
+
+    @extend_schema(summary="Get a provider's progress", responses=ProgressSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        provider = get_object_or_404(selectors.progress_providers(user=request.user), pk=pk)
+        return _progress_response(provider)
+
+
+class MyProgressView(APIView):
+    """The signed-in provider's own progress (the same as `providers/{id}/progress/`)."""
+
+    permission_classes = [IsAuthenticated]
+    schema_tags = ["progress"]
+
+    @extend_schema(summary="Get my progress", responses=ProgressSerializer)
+    def get(self, request: Request) -> Response:
+        provider_id = getattr(request.user, "provider_id", None)
+        if provider_id is None:
+            raise NotFound("This login does not belong to a provider.")
+        return _progress_response(Provider.objects.get(pk=provider_id))

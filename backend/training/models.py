@@ -1,0 +1,226 @@
+"""Training sessions, who enrolled in them, and who completed which module."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from catalogue.models import LearningPath, Module
+from people.models import Organisation, Provider, Trainer
+
+
+class Funding(models.TextChoices):
+    FREE = "free", "Gratuit"
+    PAID = "paid", "Payant"
+    TRAINING_FUND = "training_fund", "Fonds de formation"
+    SUBSIDISED = "subsidised", "Subventionné"
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    OPEN = "open", "Ouverte"
+    CONFIRMED = "confirmed", "Confirmée"
+    CANCELLED = "cancelled", "Annulée"
+    COMPLETED = "completed", "Terminée"
+
+
+class Session(models.Model):
+    """A scheduled run of a module or of a whole learning path."""
+
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    path = models.ForeignKey(
+        LearningPath, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sessions", verbose_name="organisateur"
+    )
+    title = models.CharField("intitulé", max_length=200, blank=True, default="")
+    venue = models.CharField("lieu", max_length=200)
+    commune = models.CharField("commune", max_length=120)
+    trainers = models.ManyToManyField(Trainer, blank=True, related_name="sessions")
+    capacity = models.PositiveIntegerField("places")
+    min_participants = models.PositiveIntegerField("minimum de participants", default=0)
+    decision_date = models.DateField("date de décision", null=True, blank=True)
+    price = models.DecimalField("prix (€)", max_digits=8, decimal_places=2, default=0)
+    funding = models.CharField("financement", max_length=20, choices=Funding.choices)
+    status = models.CharField(
+        "statut", max_length=20, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    cancel_reason = models.CharField("motif d'annulation", max_length=300, blank=True, default="")
+    external_id = models.CharField("identifiant externe", max_length=100, null=True, blank=True)
+    # Kept equal to the first and last slot by the services, for ordering and filtering.
+    starts_at = models.DateTimeField("début", null=True, blank=True)
+    ends_at = models.DateTimeField("fin", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(module__isnull=False) & Q(path__isnull=True))
+                | (Q(module__isnull=True) & Q(path__isnull=False)),
+                name="session_module_xor_path",
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_gte1"),
+            models.CheckConstraint(
+                condition=Q(min_participants__lte=F("capacity")), name="session_min_lte_capacity"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="session_price_gte0"),
+            models.CheckConstraint(
+                condition=Q(status__in=SessionStatus.values), name="session_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding__in=Funding.values), name="session_funding_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=SessionStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="session_cancelled_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["organiser", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="session_external_id_unique_per_organiser",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="session_status_start")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.module or self.path} – {self.commune}"
+
+
+class SessionSlot(models.Model):
+    """One dated part of a session (a day, an afternoon)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+
+    class Meta:
+        verbose_name = "créneau"
+        verbose_name_plural = "créneaux"
+        ordering = ["session", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", "Inscrit·e"
+    WAITLISTED = "waitlisted", "En liste d'attente"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class Enrolment(models.Model):
+    """A provider in a session: enrolled, on the waiting list (in arrival order), or cancelled."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="enrolments")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField("statut", max_length=20, choices=EnrolmentStatus.choices)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    external_id = models.CharField("identifiant externe", max_length=100, null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "inscription"
+        verbose_name_plural = "inscriptions"
+        ordering = ["session", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EnrolmentStatus.values), name="enrolment_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "provider"],
+                condition=~Q(status=EnrolmentStatus.CANCELLED),
+                name="enrolment_one_active_per_provider",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="enrolment_session_status")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} @ {self.session_id} ({self.status})"
+
+
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", "Terminé"
+    ATTENDED = "attended", "Présent·e"
+    ABSENT = "absent", "Absent·e"
+
+
+class Source(models.TextChoices):
+    TRAINER = "trainer", "Formateur·rice"
+    PARTNER = "partner", "Centre partenaire"
+    IMPORT = "import", "Import"
+
+
+class Completion(models.Model):
+    """Evidence of a provider's attendance of a module: completed, attended or absent.
+
+    Never edited: a wrong record is voided with a reason and, if needed, a new
+    one recorded. Only non-voided `completed` records count as evidence.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="completions")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="completions")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="completions"
+    )
+    completed_on = models.DateField("date")
+    outcome = models.CharField("résultat", max_length=20, choices=Outcome.choices)
+    source = models.CharField("source", max_length=20, choices=Source.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    external_id = models.CharField("identifiant externe", max_length=100, null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    void_reason = models.CharField("motif d'annulation", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "réalisation"
+        verbose_name_plural = "réalisations"
+        ordering = ["-completed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="completion_outcome"
+            ),
+            models.CheckConstraint(condition=Q(source__in=Source.values), name="completion_source"),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="completion_void_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "module", "session"],
+                condition=Q(voided_at__isnull=True, session__isnull=False),
+                name="completion_one_live_per_session_module",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "module"], name="completion_provider_module")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} – {self.module.code} ({self.outcome})"

@@ -1,0 +1,103 @@
+"""Reads of sessions, enrolments and completions, scoped to what the caller may see."""
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
+from training.models import (
+    Completion,
+    Enrolment,
+    EnrolmentStatus,
+    Session,
+    SessionSlot,
+    SessionStatus,
+)
+
+PUBLIC_STATUSES = (SessionStatus.OPEN, SessionStatus.CONFIRMED)
+
+
+def session_list(*, user: Any) -> QuerySet[Session]:
+    """Sessions the caller may see, with their slots, trainers and head counts.
+
+    Everyone sees open and confirmed sessions; a provider also sees those they
+    enrolled in, a trainer those they train, a partner those its centre
+    organises; coordinators see all.
+    """
+    queryset = (
+        Session.objects.select_related("module", "path", "organiser")
+        .prefetch_related(
+            Prefetch("slots", queryset=SessionSlot.objects.order_by("starts_at")),
+            "trainers",
+        )
+        .annotate(
+            enrolled_count=Count(
+                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)
+            ),
+            waitlisted_count=Count(
+                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)
+            ),
+        )
+    )
+    role = role_of(user)
+    public = Q(status__in=PUBLIC_STATUSES)
+    if role == COORDINATOR:
+        return queryset
+    if role == PROVIDER and user.provider_id:
+        mine = Enrolment.objects.filter(session=OuterRef("pk"), provider_id=user.provider_id)
+        return queryset.filter(public | Exists(mine))
+    if role == TRAINER and user.trainer_id:
+        return queryset.filter(public | Q(trainers=user.trainer_id)).distinct()
+    if role == PARTNER and user.partner_centre_id:
+        return queryset.filter(public | Q(organiser_id=user.partner_centre_id))
+    return queryset.filter(public)
+
+
+def enrolment_list(*, user: Any) -> QuerySet[Enrolment]:
+    """Enrolments the caller may see, with their waiting-list position."""
+    ahead = (
+        Enrolment.objects.filter(
+            session=OuterRef("session"), status=EnrolmentStatus.WAITLISTED, id__lt=OuterRef("id")
+        )
+        .values("session")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    queryset = Enrolment.objects.select_related("session", "provider").annotate(
+        waitlist_ahead=Coalesce(Subquery(ahead), 0)
+    )
+    return _scoped(queryset, user)
+
+
+def completion_list(*, user: Any) -> QuerySet[Completion]:
+    """Completion records the caller may see (voided ones included; filter them out)."""
+    queryset = Completion.objects.select_related("module", "provider", "session")
+    return _scoped(queryset, user)
+
+
+def _scoped(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    role = role_of(user)
+    if role == COORDINATOR:
+        return queryset
+    if role == PROVIDER and user.provider_id:
+        return queryset.filter(provider_id=user.provider_id)
+    if role == TRAINER and user.trainer_id:
+        trained = Session.objects.filter(trainers=user.trainer_id).values("pk")
+        return queryset.filter(session__in=trained)
+    if role == PARTNER and user.partner_centre_id:
+        return queryset.filter(session__organiser_id=user.partner_centre_id)
+    return queryset.none()
+
+
+def trainer_trains(*, user: Any, session: Session) -> bool:
+    """True when the caller is one of the session's trainers."""
+    return bool(user.trainer_id) and session.trainers.filter(pk=user.trainer_id).exists()
+
+
+def session_module_ids(session: Session) -> set[int]:
+    """The modules a session teaches: its module, or every step of its path."""
+    if session.module_id:
+        return {session.module_id}
+    assert session.path is not None
+    return set(session.path.steps.values_list("module_id", flat=True))

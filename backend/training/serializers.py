@@ -1,0 +1,265 @@
+"""Representations of sessions, enrolments and completions."""
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from api.fields import StrictCharField
+from api.serializers import StrictModelSerializer
+from catalogue.models import Module
+from people.models import Provider
+from training.models import Completion, Enrolment, EnrolmentStatus, Outcome, Session, SessionSlot
+
+
+class SessionSlotSerializer(StrictModelSerializer):
+    """A dated part of a session."""
+
+    class Meta:
+        model = SessionSlot
+        fields = ["starts_at", "ends_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["ends_at"] <= attrs["starts_at"]:
+            raise serializers.ValidationError(
+                {"ends_at": "A slot ends after it starts."}, code="ends_before_start"
+            )
+        return attrs
+
+
+class SessionSerializer(StrictModelSerializer):
+    """A scheduled run of a module or of a learning path.
+
+    `status` changes only through the `open/`, `confirm/`, `cancel/` and
+    `complete/` actions.
+    """
+
+    module_code = serializers.CharField(
+        source="module.code", read_only=True, allow_null=True, default=None
+    )
+    path_code = serializers.CharField(
+        source="path.code", read_only=True, allow_null=True, default=None
+    )
+    organiser_name = serializers.CharField(source="organiser.name", read_only=True)
+    slots = SessionSlotSerializer(many=True, min_length=1, max_length=60)  # type: ignore[call-arg]
+    enrolled_count = serializers.IntegerField(read_only=True)
+    waitlisted_count = serializers.IntegerField(read_only=True)
+    places_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "module",
+            "module_code",
+            "path",
+            "path_code",
+            "title",
+            "organiser",
+            "organiser_name",
+            "venue",
+            "commune",
+            "slots",
+            "starts_at",
+            "ends_at",
+            "trainers",
+            "capacity",
+            "min_participants",
+            "decision_date",
+            "price",
+            "funding",
+            "status",
+            "cancel_reason",
+            "external_id",
+            "enrolled_count",
+            "waitlisted_count",
+            "places_left",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "cancel_reason", "starts_at", "ends_at"]
+        extra_kwargs = {
+            "capacity": {"min_value": 1, "max_value": 100000},
+            "min_participants": {"min_value": 0, "max_value": 100000},
+            "price": {"min_value": 0, "max_value": 100000},
+            "title": {"required": False},
+            "trainers": {"required": False},
+            "external_id": {"required": False, "allow_null": True},
+            "module": {"required": False, "allow_null": True},
+            "path": {"required": False, "allow_null": True},
+        }
+
+    def get_places_left(self, session: Session) -> int:
+        return max(session.capacity - getattr(session, "enrolled_count", 0), 0)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        def current(name: str) -> Any:
+            return attrs[name] if name in attrs else getattr(self.instance, name, None)
+
+        module, path = current("module"), current("path")
+        if (module is None) == (path is None):
+            raise serializers.ValidationError(
+                {"module": "Give either a module or a path, not both."}, code="module_or_path"
+            )
+        target = module or path
+        if ("module" in attrs or "path" in attrs) and not target.is_active:
+            field = "module" if module is not None else "path"
+            raise serializers.ValidationError({field: "This is inactive."}, code="inactive")
+        capacity, minimum = current("capacity"), current("min_participants") or 0
+        if capacity is not None and minimum > capacity:
+            raise serializers.ValidationError(
+                {"min_participants": "The minimum exceeds the capacity."}, code="above_capacity"
+            )
+        if self.instance is not None and "capacity" in attrs:
+            enrolled = self.instance.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+            if attrs["capacity"] < enrolled:
+                raise serializers.ValidationError(
+                    {"capacity": f"{enrolled} providers are already enrolled."},
+                    code="below_enrolled",
+                )
+        external_id = current("external_id")
+        if external_id:
+            others = Session.objects.filter(organiser=current("organiser"), external_id=external_id)
+            if self.instance is not None:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                raise serializers.ValidationError(
+                    {"external_id": "This organiser already uses this id."}, code="unique"
+                )
+        return attrs
+
+
+class CancelSerializer(serializers.Serializer[Any]):
+    """Why a session or record is cancelled."""
+
+    reason = StrictCharField(max_length=300)
+
+
+class EnrolmentSerializer(StrictModelSerializer):
+    """A provider in a session; past capacity, on the waiting list with a position."""
+
+    provider = serializers.PrimaryKeyRelatedField(
+        queryset=Provider.objects.all(),
+        required=False,
+        help_text="Required for coordinators; a provider always enrols themself.",
+    )
+    provider_name = serializers.CharField(source="provider.__str__", read_only=True)
+    waitlist_position = serializers.SerializerMethodField(
+        help_text="1 for the first on the waiting list; null unless waitlisted."
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "session",
+            "provider",
+            "provider_name",
+            "status",
+            "waitlist_position",
+            "external_id",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "external_id", "cancelled_at"]
+
+    def get_waitlist_position(self, enrolment: Enrolment) -> int | None:
+        if enrolment.status != EnrolmentStatus.WAITLISTED:
+            return None
+        return int(getattr(enrolment, "waitlist_ahead", 0)) + 1
+
+
+class CompletionSerializer(StrictModelSerializer):
+    """A provider's outcome for a module: evidence, corrected only by voiding."""
+
+    module_code = serializers.CharField(source="module.code", read_only=True)
+    provider_name = serializers.CharField(source="provider.__str__", read_only=True)
+    completed_on = serializers.DateField(required=False)
+    is_voided = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Completion
+        fields = [
+            "id",
+            "provider",
+            "provider_name",
+            "module",
+            "module_code",
+            "session",
+            "completed_on",
+            "outcome",
+            "source",
+            "recorded_by",
+            "external_id",
+            "is_voided",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+            "created_at",
+        ]
+        read_only_fields = [
+            "source",
+            "recorded_by",
+            "external_id",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+        ]
+        extra_kwargs = {"session": {"required": False, "allow_null": True}}
+
+    def get_is_voided(self, completion: Completion) -> bool:
+        return completion.voided_at is not None
+
+    def validate_completed_on(self, value: dt.date) -> dt.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(
+                "A completion cannot be in the future.", code="in_future"
+            )
+        return value
+
+
+class AttendanceRecordSerializer(serializers.Serializer[Any]):
+    """One line of an attendance sheet."""
+
+    provider: serializers.PrimaryKeyRelatedField[Provider] = serializers.PrimaryKeyRelatedField(
+        queryset=Provider.objects.all()
+    )
+    module: serializers.PrimaryKeyRelatedField[Module] = serializers.PrimaryKeyRelatedField(
+        queryset=Module.objects.all()
+    )
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+
+
+class AttendanceSerializer(serializers.Serializer[Any]):
+    """A whole attendance sheet for a session."""
+
+    completed_on = serializers.DateField(required=False)
+    records = AttendanceRecordSerializer(many=True, min_length=1, max_length=1000)  # type: ignore[call-arg]
+
+    def validate_completed_on(self, value: dt.date) -> dt.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(
+                "A completion cannot be in the future.", code="in_future"
+            )
+        return value
+
+    def validate_records(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        keys = [(r["provider"].pk, r["module"].pk) for r in records]
+        if len(keys) != len(set(keys)):
+            raise serializers.ValidationError(
+                "One line per participant and module.", code="duplicate"
+            )
+        return records
+
+
+class AttendanceResultSerializer(serializers.Serializer[Any]):
+    provider = serializers.IntegerField()
+    module = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["created", "unchanged", "replaced"])
+    completion = serializers.IntegerField()
+
+
+class AttendanceResponseSerializer(serializers.Serializer[Any]):
+    results = AttendanceResultSerializer(many=True)

@@ -1,0 +1,307 @@
+"""Writes to sessions, enrolments and completions."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from api.errors import DomainError
+from people.models import Provider
+from training.models import (
+    Completion,
+    Enrolment,
+    EnrolmentStatus,
+    Session,
+    SessionSlot,
+    SessionStatus,
+    Source,
+)
+from training.selectors import session_module_ids
+
+# The lifecycle: which status may follow which.
+TRANSITIONS: dict[str, set[str]] = {
+    SessionStatus.DRAFT: {SessionStatus.OPEN, SessionStatus.CANCELLED},
+    SessionStatus.OPEN: {SessionStatus.CONFIRMED, SessionStatus.CANCELLED},
+    SessionStatus.CONFIRMED: {SessionStatus.COMPLETED, SessionStatus.CANCELLED},
+    SessionStatus.CANCELLED: set(),
+    SessionStatus.COMPLETED: set(),
+}
+NOT_ENOUGH_PARTICIPANTS = "not enough participants"
+
+
+def _sync_dates(session: Session) -> None:
+    bounds = session.slots.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    session.starts_at, session.ends_at = bounds["first"], bounds["last"]
+    session.save(update_fields=["starts_at", "ends_at", "updated_at"])
+
+
+def _replace_slots(session: Session, slots: list[dict[str, Any]]) -> None:
+    session.slots.all().delete()
+    SessionSlot.objects.bulk_create(SessionSlot(session=session, **slot) for slot in slots)
+    _sync_dates(session)
+
+
+@transaction.atomic
+def session_create(*, data: dict[str, Any]) -> Session:
+    """Schedule a session (a draft unless a status is given) with its slots and trainers."""
+    slots = data.pop("slots", [])
+    trainers = data.pop("trainers", [])
+    session = Session.objects.create(**data)
+    session.trainers.set(trainers)
+    _replace_slots(session, slots)
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: Session, data: dict[str, Any]) -> Session:
+    """Change a session; given slots or trainers replace the stored ones."""
+    slots = data.pop("slots", None)
+    trainers = data.pop("trainers", None)
+    for field, value in data.items():
+        setattr(session, field, value)
+    session.save()
+    if trainers is not None:
+        session.trainers.set(trainers)
+    if slots is not None:
+        _replace_slots(session, slots)
+    return session
+
+
+def _transition(session: Session, status: str, reason: str = "") -> Session:
+    if status not in TRANSITIONS[session.status]:
+        raise DomainError(
+            f"A session cannot go from {session.status} to {status}.", code="invalid_transition"
+        )
+    session.status = status
+    if status == SessionStatus.CANCELLED:
+        session.cancel_reason = reason
+    session.save(update_fields=["status", "cancel_reason", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def session_open(*, session: Session) -> Session:
+    """Publish a draft: providers may now enrol."""
+    return _transition(_locked(session), SessionStatus.OPEN)
+
+
+@transaction.atomic
+def session_confirm(*, session: Session) -> Session:
+    """Confirm that an open session will take place."""
+    return _transition(_locked(session), SessionStatus.CONFIRMED)
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, reason: str) -> Session:
+    """Cancel a session, with the reason participants will read."""
+    return _transition(_locked(session), SessionStatus.CANCELLED, reason)
+
+
+@transaction.atomic
+def session_complete(*, session: Session) -> Session:
+    """Mark a confirmed session as held."""
+    return _transition(_locked(session), SessionStatus.COMPLETED)
+
+
+def _locked(session: Session) -> Session:
+    """The session row, locked until the end of the transaction (serialises enrolments)."""
+    return Session.objects.select_for_update().get(pk=session.pk)
+
+
+def sessions_decide(*, today: dt.date) -> dict[str, int]:
+    """Decide every open session whose decision date has come.
+
+    One short of its minimum of enrolled participants is cancelled with the
+    reason "not enough participants"; the others are confirmed.
+    """
+    due = Session.objects.filter(status=SessionStatus.OPEN, decision_date__lte=today)
+    decided = {"confirmed": 0, "cancelled": 0}
+    for session_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            session = Session.objects.select_for_update().get(pk=session_id)
+            if session.status != SessionStatus.OPEN:
+                continue
+            enrolled = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+            if enrolled < session.min_participants:
+                _transition(session, SessionStatus.CANCELLED, NOT_ENOUGH_PARTICIPANTS)
+                decided["cancelled"] += 1
+            else:
+                _transition(session, SessionStatus.CONFIRMED)
+                decided["confirmed"] += 1
+    return decided
+
+
+ENROLLABLE = (SessionStatus.OPEN, SessionStatus.CONFIRMED)
+
+
+@transaction.atomic
+def enrolment_create(
+    *, session: Session, provider: Provider, actor: Any, external_id: str | None = None
+) -> Enrolment:
+    """Enrol a provider: a place if one is free, else the end of the waiting list.
+
+    The session row is locked first, so concurrent enrolments queue up and
+    the capacity is never exceeded; the waiting list keeps arrival order.
+    """
+    session = _locked(session)
+    if session.status not in ENROLLABLE:
+        raise DomainError("This session is not open for enrolment.", code="not_open")
+    active = session.enrolments.exclude(status=EnrolmentStatus.CANCELLED)
+    if active.filter(provider=provider).exists():
+        raise DomainError("This provider is already enrolled in this session.", code="duplicate")
+    enrolled = active.filter(status=EnrolmentStatus.ENROLLED).count()
+    status = EnrolmentStatus.ENROLLED if enrolled < session.capacity else EnrolmentStatus.WAITLISTED
+    return Enrolment.objects.create(
+        session=session,
+        provider=provider,
+        status=status,
+        enrolled_by=actor,
+        external_id=external_id,
+    )
+
+
+@transaction.atomic
+def enrolment_cancel(*, enrolment: Enrolment) -> Enrolment:
+    """Cancel an enrolment; a freed place goes to the first on the waiting list."""
+    session = _locked(enrolment.session)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status == EnrolmentStatus.CANCELLED:
+        raise DomainError("This enrolment is already cancelled.", code="already_cancelled")
+    if session.status not in ENROLLABLE:
+        raise DomainError("This session is no longer open.", code="not_open")
+    freed = enrolment.status == EnrolmentStatus.ENROLLED
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.cancelled_at = timezone.now()
+    enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
+    if freed:
+        first = session.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by("id").first()
+        if first is not None:
+            first.status = EnrolmentStatus.ENROLLED
+            first.save(update_fields=["status", "updated_at"])
+    return enrolment
+
+
+RECORDABLE = (SessionStatus.CONFIRMED, SessionStatus.COMPLETED)
+
+
+def _check_recordable(session: Session, provider_ids: set[int], module_ids: set[int]) -> None:
+    if session.status not in RECORDABLE:
+        raise DomainError(
+            "Attendance is recorded for confirmed or completed sessions.", code="not_recordable"
+        )
+    taught = session_module_ids(session)
+    if not module_ids <= taught:
+        raise DomainError("This session does not teach that module.", code="wrong_module")
+    enrolled = set(
+        session.enrolments.filter(
+            status=EnrolmentStatus.ENROLLED, provider_id__in=provider_ids
+        ).values_list("provider_id", flat=True)
+    )
+    if enrolled != provider_ids:
+        raise DomainError("This provider is not enrolled in the session.", code="not_enrolled")
+
+
+@transaction.atomic
+def completion_create(
+    *,
+    provider: Provider,
+    module_id: int,
+    session: Session | None,
+    completed_on: dt.date,
+    outcome: str,
+    actor: Any,
+    source: str = Source.TRAINER,
+) -> Completion:
+    """Record one provider's outcome for one module (of a session, when given)."""
+    if session is not None:
+        _check_recordable(session, {provider.pk}, {module_id})
+        live = Completion.objects.filter(
+            provider=provider, module_id=module_id, session=session, voided_at__isnull=True
+        )
+        if live.exists():
+            raise DomainError(
+                "An outcome is already recorded; void it to correct it.", code="duplicate"
+            )
+    return Completion.objects.create(
+        provider=provider,
+        module_id=module_id,
+        session=session,
+        completed_on=completed_on,
+        outcome=outcome,
+        source=source,
+        recorded_by=actor,
+    )
+
+
+@transaction.atomic
+def completion_void(*, completion: Completion, reason: str, actor: Any) -> Completion:
+    """Void a completion record: it stays listable, with who voided it, when and why."""
+    completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    if completion.voided_at is not None:
+        raise DomainError("This record is already voided.", code="already_voided")
+    completion.voided_at = timezone.now()
+    completion.voided_by = actor
+    completion.void_reason = reason
+    completion.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    return completion
+
+
+@transaction.atomic
+def attendance_record(
+    *, session: Session, records: list[dict[str, Any]], completed_on: dt.date, actor: Any
+) -> list[dict[str, Any]]:
+    """Record a whole attendance sheet: per participant and module, an outcome.
+
+    A record equal to the live one is left unchanged; a different outcome voids
+    the live one ("corrected by attendance sheet") and records the new one.
+    """
+    session = _locked(session)
+    _check_recordable(
+        session,
+        {record["provider"].pk for record in records},
+        {record["module"].pk for record in records},
+    )
+    live = {
+        (c.provider_id, c.module_id): c
+        for c in Completion.objects.filter(session=session, voided_at__isnull=True)
+    }
+    results = []
+    now = timezone.now()
+    for record in records:
+        provider, module, outcome = record["provider"], record["module"], record["outcome"]
+        current = live.get((provider.pk, module.pk))
+        if current is not None and current.outcome == outcome:
+            results.append(
+                {
+                    "provider": provider.pk,
+                    "module": module.pk,
+                    "result": "unchanged",
+                    "completion": current.pk,
+                }
+            )
+            continue
+        if current is not None:
+            current.voided_at, current.voided_by = now, actor
+            current.void_reason = "corrected by attendance sheet"
+            current.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        created = Completion.objects.create(
+            provider=provider,
+            module=module,
+            session=session,
+            completed_on=completed_on,
+            outcome=outcome,
+            source=Source.TRAINER,
+            recorded_by=actor,
+        )
+        live[(provider.pk, module.pk)] = created
+        results.append(
+            {
+                "provider": provider.pk,
+                "module": module.pk,
+                "result": "replaced" if current is not None else "created",
+                "completion": created.pk,
+            }
+        )
+    return results
