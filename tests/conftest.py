@@ -55,3 +55,16 @@ def demo_catalogue(db: None) -> None:
     from demo.catalogue import load_catalogue
 
     load_catalogue()
+
+
+def client_for(user: User) -> APIClient:
+    """An API client signed in as `user` with a bearer token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(user))
+    return client
+
+
+def on_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

@@ -1,12 +1,16 @@
 """factory-boy factories for every model the tests build."""
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
 from accounts.models import Role, User
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from catalogue import models as catalogue
+from people import models as people
+from training import models as training
 
 
 class UserFactory(DjangoModelFactory):
@@ -108,3 +112,120 @@ class PathStepFactory(DjangoModelFactory):
     path = factory.SubFactory(LearningPathFactory)
     module = factory.SubFactory(ModuleFactory)
     position = factory.Sequence(lambda n: n + 1)
+
+
+# People -------------------------------------------------------------------
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Organisation
+
+    name = factory.Sequence(lambda n: f"Bureau {n}")
+    kind = people.OrganisationKind.INFORMATION_OFFICE
+    commune = "Paimpol"
+
+
+class PartnerCentreFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Centre de formation {n}")
+    kind = people.OrganisationKind.PARTNER_CENTRE
+
+
+class BusinessFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Business
+
+    name = factory.Sequence(lambda n: f"Camping {n}")
+    sector = people.Sector.ACCOMMODATION
+    commune = "Paimpol"
+    office = factory.SubFactory(OrganisationFactory)
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Provider
+
+    first_name = "Anne"
+    last_name = factory.Sequence(lambda n: f"Le Goff {n}")
+    email = factory.Sequence(lambda n: f"provider{n}@example.org")
+    business = factory.SubFactory(BusinessFactory)
+
+
+class TrainerFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Trainer
+
+    first_name = "Yann"
+    last_name = factory.Sequence(lambda n: f"Trainer {n}")
+    email = factory.Sequence(lambda n: f"trainer{n}@example.org")
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ProviderUserFactory(UserFactory):
+    role = Role.PROVIDER
+    provider = factory.SubFactory(ProviderFactory)
+
+
+class TrainerUserFactory(UserFactory):
+    role = Role.TRAINER
+    trainer = factory.SubFactory(TrainerFactory)
+
+
+class PartnerUserFactory(UserFactory):
+    role = Role.PARTNER
+    partner_centre = factory.SubFactory(PartnerCentreFactory)
+
+
+# Training -----------------------------------------------------------------
+
+
+class SessionFactory(DjangoModelFactory):
+    """An open workshop session with one slot in a month, 12 places."""
+
+    class Meta:
+        model = training.Session
+        skip_postgeneration_save = True
+
+    module = factory.SubFactory(ModuleFactory)
+    organiser = factory.SubFactory(OrganisationFactory)
+    venue = "Salle des fêtes"
+    commune = "Paimpol"
+    capacity = 12
+    min_participants = 0
+    funding = training.Funding.PAID
+    status = training.SessionStatus.OPEN
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=3))
+
+    @factory.post_generation
+    def slot(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and self.starts_at:
+            training.SessionSlot.objects.create(
+                session=self, starts_at=self.starts_at, ends_at=self.ends_at
+            )
+
+    @factory.post_generation
+    def trainers(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            self.trainers.set(extracted)  # type: ignore[arg-type]
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = training.Enrolment
+
+    session = factory.SubFactory(SessionFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    status = training.EnrolmentStatus.ENROLLED
+
+
+class CompletionFactory(DjangoModelFactory):
+    class Meta:
+        model = training.Completion
+
+    provider = factory.SubFactory(ProviderFactory)
+    module = factory.SubFactory(ModuleFactory)
+    session = None
+    completed_on = factory.LazyFunction(timezone.localdate)
+    outcome = training.Outcome.COMPLETED
+    source = training.Source.TRAINER
