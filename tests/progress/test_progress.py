@@ -1,0 +1,200 @@
+"""A provider's progress: self-assessed vs evidenced vs target, paths, recommendations."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from catalogue.models import ModuleCompetency, ModulePrerequisite, PathTarget
+from progress.services import self_assessments_create
+from tests.conftest import client_for
+from tests.factories import (
+    AreaFactory,
+    CompetencyFactory,
+    CompletionFactory,
+    CoordinatorFactory,
+    EnrolmentFactory,
+    LearningPathFactory,
+    ModuleFactory,
+    PartnerUserFactory,
+    PathStepFactory,
+    ProviderFactory,
+    ProviderUserFactory,
+    SessionFactory,
+    TrainerUserFactory,
+)
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    """Strategy and Facebook on a 0..4 scale, a path aiming at 3 for both, four modules."""
+    area = AreaFactory()
+    strategy = CompetencyFactory(area=area, code="STRATEGY", order=1)
+    facebook = CompetencyFactory(area=area, code="FACEBOOK", order=2)
+    day1 = ModuleFactory(code="D1")
+    ModuleCompetency.objects.create(module=day1, competency=strategy, level=3)
+    workshop = ModuleFactory(code="WS-FB")
+    ModuleCompetency.objects.create(module=workshop, competency=facebook, level=4)
+    ModulePrerequisite.objects.create(module=workshop, competency=strategy, min_level=2)
+    intro = ModuleFactory(code="FB-INTRO")  # teaches Facebook only up to 2: below the target
+    ModuleCompetency.objects.create(module=intro, competency=facebook, level=2)
+    path = LearningPathFactory(code="WEB20")
+    PathStepFactory(path=path, module=day1, position=1, is_required=True)
+    PathStepFactory(path=path, module=workshop, position=2, is_required=True)
+    PathTarget.objects.create(path=path, competency=strategy, level=3)
+    PathTarget.objects.create(path=path, competency=facebook, level=3)
+    return {"strategy": strategy, "facebook": facebook, "day1": day1, "workshop": workshop,
+            "intro": intro, "path": path}
+
+
+def rate(provider, competency, level, days_ago=0):  # type: ignore[no-untyped-def]
+    self_assessments_create(
+        provider=provider,
+        ratings=[{"competency": competency, "level": level}],
+        assessed_at=timezone.now() - dt.timedelta(days=days_ago),
+        actor=None,
+    )
+
+
+def by_code(body):  # type: ignore[no-untyped-def]
+    return {row["code"]: row for row in body["competencies"]}
+
+
+class TestFormulas:
+    def test_self_assessed_evidenced_target_and_gap(self, world):
+        user = ProviderUserFactory()
+        provider = user.provider
+        provider.assigned_paths.add(world["path"])
+        rate(provider, world["strategy"], 1, days_ago=10)
+        rate(provider, world["strategy"], 2, days_ago=1)
+        rate(provider, world["facebook"], 1)
+        CompletionFactory(provider=provider, module=world["day1"])
+        voided = CompletionFactory(provider=provider, module=world["workshop"], void_reason="x")
+        type(voided).objects.filter(pk=voided.pk).update(voided_at=timezone.now())
+        body = client_for(user).get("/api/v1/providers/me/progress/").json()
+        rows = by_code(body)
+        assert rows["STRATEGY"]["self_assessed_level"] == 2  # the latest, not the highest
+        assert rows["STRATEGY"]["evidenced_level"] == 3  # D1 completed
+        assert rows["STRATEGY"]["target_level"] == 3
+        assert rows["STRATEGY"]["gap"] == 0  # max(2, 3) reaches 3
+        assert rows["FACEBOOK"]["evidenced_level"] is None  # the workshop was voided
+        assert rows["FACEBOOK"]["gap"] == 2  # 3 − max(1, 0)
+        assert body["paths"] == [{
+            "path": world["path"].pk, "code": "WEB20", "name": world["path"].name,
+            "source": "assigned", "required_steps": 2, "required_completed": 1,
+            "steps": 2, "steps_completed": 1,
+        }]
+
+    def test_without_a_path_there_is_no_target_nor_gap(self, world):
+        user = ProviderUserFactory()
+        rows = by_code(client_for(user).get("/api/v1/providers/me/progress/").json())
+        assert rows["FACEBOOK"]["target_level"] is None
+        assert rows["FACEBOOK"]["gap"] is None
+
+    def test_a_path_session_they_enrolled_in_sets_targets(self, world):
+        user = ProviderUserFactory()
+        session = SessionFactory(module=None, path=world["path"])
+        EnrolmentFactory(session=session, provider=user.provider)
+        body = client_for(user).get("/api/v1/providers/me/progress/").json()
+        assert by_code(body)["FACEBOOK"]["target_level"] == 3
+        assert body["paths"][0]["source"] == "session"
+
+    def test_recommendations_meet_the_target_and_the_prerequisites(self, world):
+        user = ProviderUserFactory()
+        provider = user.provider
+        provider.assigned_paths.add(world["path"])
+        rate(provider, world["strategy"], 1)
+        client = client_for(user)
+        body = client.get("/api/v1/providers/me/progress/").json()
+        # Strategy 1 < 2: the Facebook workshop's prerequisite is not met; the intro only
+        # reaches 2 < target 3. Only the strategy day is recommended.
+        assert [r["code"] for r in body["recommendations"]] == ["D1"]
+        rate(provider, world["strategy"], 2)
+        upcoming = SessionFactory(module=world["workshop"], capacity=5)
+        EnrolmentFactory(session=upcoming)
+        full = SessionFactory(module=world["workshop"], capacity=1)
+        EnrolmentFactory(session=full)
+        SessionFactory(module=world["workshop"], status="draft")
+        body = client.get("/api/v1/providers/me/progress/").json()
+        recommendations = {r["code"]: r for r in body["recommendations"]}
+        assert list(recommendations) == ["WS-FB", "D1"]  # gap 2 before gap 1
+        assert recommendations["WS-FB"]["addresses"] == ["FACEBOOK"]
+        sessions = recommendations["WS-FB"]["sessions"]
+        assert [(s["session"], s["commune"], s["places_left"]) for s in sessions] == [
+            (upcoming.pk, upcoming.commune, 4)
+        ]
+        assert dt.datetime.fromisoformat(sessions[0]["starts_at"]) == upcoming.starts_at
+
+    def test_completed_modules_are_not_recommended_again(self, world):
+        user = ProviderUserFactory()
+        user.provider.assigned_paths.add(world["path"])
+        CompletionFactory(provider=user.provider, module=world["day1"], outcome="attended")
+        body = client_for(user).get("/api/v1/providers/me/progress/").json()
+        assert "D1" in [r["code"] for r in body["recommendations"]]  # attended ≠ completed
+        CompletionFactory(provider=user.provider, module=world["day1"])
+        body = client_for(user).get("/api/v1/providers/me/progress/").json()
+        assert "D1" not in [r["code"] for r in body["recommendations"]]
+
+    def test_the_query_count_does_not_grow_with_history(self, world):
+        user = ProviderUserFactory()
+        provider = user.provider
+        provider.assigned_paths.add(world["path"])
+        client = client_for(user)
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get("/api/v1/providers/me/progress/").status_code == 200
+            return len(ctx)
+
+        rate(provider, world["strategy"], 1)
+        CompletionFactory(provider=provider, module=world["intro"])
+        small = count()
+        for day in range(30):
+            rate(provider, world["facebook"], day % 3, days_ago=day)
+            CompletionFactory(provider=provider, module=ModuleFactory())
+        SessionFactory.create_batch(5, module=world["day1"])
+        assert count() == small
+
+
+class TestAccess:
+    def test_a_provider_cannot_read_another_providers_progress(self, world):
+        other = ProviderFactory()
+        response = client_for(ProviderUserFactory()).get(f"/api/v1/providers/{other.pk}/progress/")
+        assert response.status_code == 404
+
+    def test_a_coordinator_reads_anyones(self, world):
+        provider = ProviderFactory()
+        response = client_for(CoordinatorFactory()).get(
+            f"/api/v1/providers/{provider.pk}/progress/"
+        )
+        assert response.status_code == 200
+        assert response.json()["provider"] == provider.pk
+
+    def test_a_trainer_reads_their_participants_only(self, world):
+        trainer = TrainerUserFactory()
+        participant = EnrolmentFactory(session=SessionFactory(trainers=[trainer.trainer]))
+        client = client_for(trainer)
+        assert client.get(
+            f"/api/v1/providers/{participant.provider.pk}/progress/").status_code == 200
+        assert client.get(f"/api/v1/providers/{ProviderFactory().pk}/progress/").status_code == 404
+
+    def test_a_partner_reads_only_consenting_participants(self, world):
+        partner = PartnerUserFactory()
+        session = SessionFactory(organiser=partner.partner_centre)
+        consenting = EnrolmentFactory(
+            session=session, provider=ProviderFactory(shares_progress_with_partners=True)
+        )
+        silent = EnrolmentFactory(session=session)
+        client = client_for(partner)
+        assert client.get(
+            f"/api/v1/providers/{consenting.provider.pk}/progress/").status_code == 200
+        assert client.get(f"/api/v1/providers/{silent.provider.pk}/progress/").status_code == 404
+
+    def test_me_progress_is_a_404_for_a_login_without_a_provider(self, world):
+        response = client_for(CoordinatorFactory()).get("/api/v1/providers/me/progress/")
+        assert response.status_code == 404
+
+    def test_anonymous_is_401(self, world, anon):
+        assert anon.get("/api/v1/providers/me/progress/").status_code == 401
