@@ -6,7 +6,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema check-schema install migrate demo clean
+.PHONY: run test lint schema roles-doc install migrate demo clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ test: lint
 
 schema: install
 	$(MANAGE) spectacular --lang en --validate --fail-on-warn --file api_schema/openapi.yaml
+
+roles-doc: install
+	DJANGO_SETTINGS_MODULE=config.settings PYTHONPATH=backend:. $(PY) -m tests.authz.render
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,11 +1,19 @@
 """Fixtures shared by the whole suite: API clients per role, and the demo catalogue."""
 
+from typing import Any
+
 import pytest
 from accounts.models import User
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.factories import CoordinatorFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Hashing is deliberately slow; tests that are not about it use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def bearer(user: User) -> str:

@@ -45,8 +45,14 @@ def world(db):  # type: ignore[no-untyped-def]
     PathStepFactory(path=path, module=workshop, position=2, is_required=True)
     PathTarget.objects.create(path=path, competency=strategy, level=3)
     PathTarget.objects.create(path=path, competency=facebook, level=3)
-    return {"strategy": strategy, "facebook": facebook, "day1": day1, "workshop": workshop,
-            "intro": intro, "path": path}
+    return {
+        "strategy": strategy,
+        "facebook": facebook,
+        "day1": day1,
+        "workshop": workshop,
+        "intro": intro,
+        "path": path,
+    }
 
 
 def rate(provider, competency, level, days_ago=0):  # type: ignore[no-untyped-def]
@@ -81,11 +87,18 @@ class TestFormulas:
         assert rows["STRATEGY"]["gap"] == 0  # max(2, 3) reaches 3
         assert rows["FACEBOOK"]["evidenced_level"] is None  # the workshop was voided
         assert rows["FACEBOOK"]["gap"] == 2  # 3 − max(1, 0)
-        assert body["paths"] == [{
-            "path": world["path"].pk, "code": "WEB20", "name": world["path"].name,
-            "source": "assigned", "required_steps": 2, "required_completed": 1,
-            "steps": 2, "steps_completed": 1,
-        }]
+        assert body["paths"] == [
+            {
+                "path": world["path"].pk,
+                "code": "WEB20",
+                "name": world["path"].name,
+                "source": "assigned",
+                "required_steps": 2,
+                "required_completed": 1,
+                "steps": 2,
+                "steps_completed": 1,
+            }
+        ]
 
     def test_without_a_path_there_is_no_target_nor_gap(self, world):
         user = ProviderUserFactory()
@@ -176,8 +189,9 @@ class TestAccess:
         trainer = TrainerUserFactory()
         participant = EnrolmentFactory(session=SessionFactory(trainers=[trainer.trainer]))
         client = client_for(trainer)
-        assert client.get(
-            f"/api/v1/providers/{participant.provider.pk}/progress/").status_code == 200
+        assert (
+            client.get(f"/api/v1/providers/{participant.provider.pk}/progress/").status_code == 200
+        )
         assert client.get(f"/api/v1/providers/{ProviderFactory().pk}/progress/").status_code == 404
 
     def test_a_partner_reads_only_consenting_participants(self, world):
@@ -188,8 +202,9 @@ class TestAccess:
         )
         silent = EnrolmentFactory(session=session)
         client = client_for(partner)
-        assert client.get(
-            f"/api/v1/providers/{consenting.provider.pk}/progress/").status_code == 200
+        assert (
+            client.get(f"/api/v1/providers/{consenting.provider.pk}/progress/").status_code == 200
+        )
         assert client.get(f"/api/v1/providers/{silent.provider.pk}/progress/").status_code == 404
 
     def test_me_progress_is_a_404_for_a_login_without_a_provider(self, world):

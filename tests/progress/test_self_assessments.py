@@ -27,13 +27,16 @@ class TestRating:
         user = ProviderUserFactory()
         competency = CompetencyFactory()
         response = client_for(user).post(
-            URL, {"competency": competency.pk, "level": 2, "comment": "Je progresse"},
+            URL,
+            {"competency": competency.pk, "level": 2, "comment": "Je progresse"},
             format="json",
         )
         assert response.status_code == 201, response.json()
         body = response.json()
         assert (body["provider"], body["level"], body["competency_code"]) == (
-            user.provider.pk, 2, competency.code
+            user.provider.pk,
+            2,
+            competency.code,
         )
         current = CurrentLevel.objects.get(provider=user.provider, competency=competency)
         assert current.level == 2
@@ -42,7 +45,8 @@ class TestRating:
         user = ProviderUserFactory()
         first, second = CompetencyFactory(), CompetencyFactory()
         response = client_for(user).post(
-            URL, [{"competency": first.pk, "level": 1}, {"competency": second.pk, "level": 3}],
+            URL,
+            [{"competency": first.pk, "level": 1}, {"competency": second.pk, "level": 3}],
             format="json",
         )
         assert response.status_code == 201
@@ -53,8 +57,8 @@ class TestRating:
         user = ProviderUserFactory()
         competency = CompetencyFactory()
         response = client_for(user).post(
-            URL, [{"competency": competency.pk, "level": 1},
-                  {"competency": competency.pk, "level": 9}],
+            URL,
+            [{"competency": competency.pk, "level": 1}, {"competency": competency.pk, "level": 9}],
             format="json",
         )
         assert response.status_code == 400
@@ -72,17 +76,25 @@ class TestRating:
         competency = CompetencyFactory()
         with pytest.raises(IntegrityError), transaction.atomic():
             SelfAssessment.objects.create(
-                provider=ProviderFactory(), competency=competency, level=7,
+                provider=ProviderFactory(),
+                competency=competency,
+                level=7,
                 assessed_at=timezone.now(),
             )
 
     def test_a_provider_cannot_rate_for_someone_else_nor_backdate(self):
         user = ProviderUserFactory()
         other = ProviderFactory()
-        client_for(user).post(URL, {
-            "competency": CompetencyFactory().pk, "level": 2, "provider": other.pk,
-            "assessed_at": "2020-01-01T00:00:00Z",
-        }, format="json")
+        client_for(user).post(
+            URL,
+            {
+                "competency": CompetencyFactory().pk,
+                "level": 2,
+                "provider": other.pk,
+                "assessed_at": "2020-01-01T00:00:00Z",
+            },
+            format="json",
+        )
         rating = SelfAssessment.objects.get()
         assert rating.provider == user.provider
         assert rating.assessed_at > timezone.now() - dt.timedelta(minutes=1)
@@ -91,12 +103,19 @@ class TestRating:
         provider = ProviderFactory()
         competency = CompetencyFactory()
         client = client_for(CoordinatorFactory())
-        client.post(URL, {"provider": provider.pk, "competency": competency.pk, "level": 3},
-                    format="json")
-        response = client.post(URL, {
-            "provider": provider.pk, "competency": competency.pk, "level": 1,
-            "assessed_at": "2024-01-01T10:00:00Z",
-        }, format="json")
+        client.post(
+            URL, {"provider": provider.pk, "competency": competency.pk, "level": 3}, format="json"
+        )
+        response = client.post(
+            URL,
+            {
+                "provider": provider.pk,
+                "competency": competency.pk,
+                "level": 1,
+                "assessed_at": "2024-01-01T10:00:00Z",
+            },
+            format="json",
+        )
         assert response.status_code == 201
         assert CurrentLevel.objects.get(provider=provider).level == 3
         assert SelfAssessment.objects.count() == 2
@@ -104,8 +123,9 @@ class TestRating:
     def test_ratings_are_never_changed_or_deleted(self):
         user = ProviderUserFactory()
         client = client_for(user)
-        rating = client.post(URL, {"competency": CompetencyFactory().pk, "level": 2},
-                             format="json").json()
+        rating = client.post(
+            URL, {"competency": CompetencyFactory().pk, "level": 2}, format="json"
+        ).json()
         assert client.patch(f"{URL}{rating['id']}/", {"level": 4}, format="json").status_code == 405
         assert client.delete(f"{URL}{rating['id']}/").status_code == 405
         assert SelfAssessment.objects.get().level == 2
@@ -129,25 +149,32 @@ class TestReading:
         participant = EnrolmentFactory(session=SessionFactory(trainers=[trainer.trainer]))
         competency = CompetencyFactory()
         for provider in (participant.provider, ProviderFactory()):
-            SelfAssessment.objects.create(provider=provider, competency=competency, level=1,
-                                          assessed_at=timezone.now())
+            SelfAssessment.objects.create(
+                provider=provider, competency=competency, level=1, assessed_at=timezone.now()
+            )
         seen = client_for(trainer).get(URL).json()["results"]
         assert [r["provider"] for r in seen] == [participant.provider.pk]
 
     def test_filters_by_competency_and_period(self):
         provider = ProviderFactory()
         first, second = CompetencyFactory(), CompetencyFactory()
-        for competency, when in [(first, "2025-01-10"), (first, "2025-06-10"),
-                                 (second, "2025-06-11")]:
+        for competency, when in [
+            (first, "2025-01-10"),
+            (first, "2025-06-10"),
+            (second, "2025-06-11"),
+        ]:
             SelfAssessment.objects.create(
-                provider=provider, competency=competency, level=1,
+                provider=provider,
+                competency=competency,
+                level=1,
                 assessed_at=dt.datetime.fromisoformat(f"{when}T10:00:00+00:00"),
             )
         client = client_for(CoordinatorFactory())
         by_competency = client.get(URL, {"competency": first.pk}).json()["results"]
         assert len(by_competency) == 2
-        period = client.get(URL, {"since": "2025-06-01T00:00:00Z",
-                                  "until": "2025-06-11T00:00:00Z"}).json()["results"]
+        period = client.get(
+            URL, {"since": "2025-06-01T00:00:00Z", "until": "2025-06-11T00:00:00Z"}
+        ).json()["results"]
         assert len(period) == 1
 
     def test_the_history_pages_by_cursor_newest_first(self):
@@ -155,8 +182,12 @@ class TestReading:
         competency = CompetencyFactory()
         base = timezone.now() - dt.timedelta(days=30)
         for day in range(5):
-            SelfAssessment.objects.create(provider=provider, competency=competency, level=1,
-                                          assessed_at=base + dt.timedelta(days=day))
+            SelfAssessment.objects.create(
+                provider=provider,
+                competency=competency,
+                level=1,
+                assessed_at=base + dt.timedelta(days=day),
+            )
         client = client_for(CoordinatorFactory())
         first = client.get(URL, {"provider": provider.pk, "page_size": 2}).json()
         assert "count" not in first
@@ -165,6 +196,7 @@ class TestReading:
         while page["next"]:
             page = client.get(page["next"]).json()
             seen += [r["id"] for r in page["results"]]
-        expected = list(SelfAssessment.objects.order_by("-assessed_at").values_list("id",
-                                                                                     flat=True))
+        expected = list(
+            SelfAssessment.objects.order_by("-assessed_at").values_list("id", flat=True)
+        )
         assert seen == expected

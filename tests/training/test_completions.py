@@ -32,10 +32,13 @@ class TestAttendanceSheet:
         module = session.module.pk
         response = client_for(trainer).post(
             f"/api/v1/sessions/{session.pk}/attendance/",
-            {"completed_on": "2026-11-02", "records": [
-                {"provider": present.provider.pk, "module": module, "outcome": "completed"},
-                {"provider": absent.provider.pk, "module": module, "outcome": "absent"},
-            ]},
+            {
+                "completed_on": "2026-11-02",
+                "records": [
+                    {"provider": present.provider.pk, "module": module, "outcome": "completed"},
+                    {"provider": absent.provider.pk, "module": module, "outcome": "absent"},
+                ],
+            },
             format="json",
         )
         assert response.status_code == 200, response.json()
@@ -70,8 +73,15 @@ class TestAttendanceSheet:
         enrolment = EnrolmentFactory(session=session)
         response = client_for(TrainerUserFactory()).post(
             f"/api/v1/sessions/{session.pk}/attendance/",
-            {"records": [{"provider": enrolment.provider.pk, "module": session.module.pk,
-                          "outcome": "completed"}]},
+            {
+                "records": [
+                    {
+                        "provider": enrolment.provider.pk,
+                        "module": session.module.pk,
+                        "outcome": "completed",
+                    }
+                ]
+            },
             format="json",
         )
         assert response.status_code == 403
@@ -84,26 +94,50 @@ class TestAttendanceSheet:
         enrolment = EnrolmentFactory(session=session)
         client = client_for(trainer)
         url = f"/api/v1/sessions/{session.pk}/attendance/"
-        response = client.post(url, {"records": [
-            {"provider": stranger.pk, "module": session.module.pk, "outcome": "completed"}]},
-            format="json")
+        response = client.post(
+            url,
+            {
+                "records": [
+                    {"provider": stranger.pk, "module": session.module.pk, "outcome": "completed"}
+                ]
+            },
+            format="json",
+        )
         assert response.json()["errors"][0]["code"] == "not_enrolled"
-        response = client.post(url, {"records": [
-            {"provider": enrolment.provider.pk, "module": ModuleFactory().pk,
-             "outcome": "completed"}]}, format="json")
+        response = client.post(
+            url,
+            {
+                "records": [
+                    {
+                        "provider": enrolment.provider.pk,
+                        "module": ModuleFactory().pk,
+                        "outcome": "completed",
+                    }
+                ]
+            },
+            format="json",
+        )
         assert response.json()["errors"][0]["code"] == "wrong_module"
         assert not Completion.objects.exists()
 
     def test_a_path_session_records_each_module_of_the_path(self):
         trainer = TrainerUserFactory()
         step = PathStepFactory()
-        session = SessionFactory(module=None, path=step.path, status="confirmed",
-                                 trainers=[trainer.trainer])
+        session = SessionFactory(
+            module=None, path=step.path, status="confirmed", trainers=[trainer.trainer]
+        )
         enrolment = EnrolmentFactory(session=session)
         response = client_for(trainer).post(
             f"/api/v1/sessions/{session.pk}/attendance/",
-            {"records": [{"provider": enrolment.provider.pk, "module": step.module.pk,
-                          "outcome": "completed"}]},
+            {
+                "records": [
+                    {
+                        "provider": enrolment.provider.pk,
+                        "module": step.module.pk,
+                        "outcome": "completed",
+                    }
+                ]
+            },
             format="json",
         )
         assert response.status_code == 200
@@ -114,8 +148,15 @@ class TestAttendanceSheet:
         enrolment = EnrolmentFactory(session=session)
         response = client_for(trainer).post(
             f"/api/v1/sessions/{session.pk}/attendance/",
-            {"records": [{"provider": enrolment.provider.pk, "module": session.module.pk,
-                          "outcome": "completed"}]},
+            {
+                "records": [
+                    {
+                        "provider": enrolment.provider.pk,
+                        "module": session.module.pk,
+                        "outcome": "completed",
+                    }
+                ]
+            },
             format="json",
         )
         assert response.json()["errors"][0]["code"] == "not_recordable"
@@ -127,11 +168,18 @@ class TestOneCompletion:
         trainer = TrainerUserFactory()
         session = held_session(trainer)
         enrolment = EnrolmentFactory(session=session)
-        response = client_for(trainer).post(URL, {
-            "provider": enrolment.provider.pk, "module": session.module.pk,
-            "session": session.pk, "outcome": "completed", "recorded_by": 999,
-            "source": "import",
-        }, format="json")
+        response = client_for(trainer).post(
+            URL,
+            {
+                "provider": enrolment.provider.pk,
+                "module": session.module.pk,
+                "session": session.pk,
+                "outcome": "completed",
+                "recorded_by": 999,
+                "source": "import",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.json()
         completion = Completion.objects.get()
         assert (completion.recorded_by, completion.source) == (trainer, "trainer")
@@ -140,8 +188,12 @@ class TestOneCompletion:
         trainer = TrainerUserFactory()
         session = held_session(trainer)
         enrolment = EnrolmentFactory(session=session)
-        body = {"provider": enrolment.provider.pk, "module": session.module.pk,
-                "session": session.pk, "outcome": "completed"}
+        body = {
+            "provider": enrolment.provider.pk,
+            "module": session.module.pk,
+            "session": session.pk,
+            "outcome": "completed",
+        }
         client = client_for(trainer)
         assert client.post(URL, body, format="json").status_code == 201
         response = client.post(URL, body, format="json")
@@ -149,17 +201,30 @@ class TestOneCompletion:
 
     def test_a_future_date_is_refused(self):
         coordinator = client_for(CoordinatorFactory())
-        response = coordinator.post(URL, {
-            "provider": ProviderUserFactory().provider.pk, "module": ModuleFactory().pk,
-            "completed_on": "2999-01-01", "outcome": "completed"}, format="json")
+        response = coordinator.post(
+            URL,
+            {
+                "provider": ProviderUserFactory().provider.pk,
+                "module": ModuleFactory().pk,
+                "completed_on": "2999-01-01",
+                "outcome": "completed",
+            },
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "in_future"
 
     def test_providers_cannot_record(self):
         user = ProviderUserFactory()
-        response = client_for(user).post(URL, {
-            "provider": user.provider.pk, "module": ModuleFactory().pk, "outcome": "completed",
-        }, format="json")
+        response = client_for(user).post(
+            URL,
+            {
+                "provider": user.provider.pk,
+                "module": ModuleFactory().pk,
+                "outcome": "completed",
+            },
+            format="json",
+        )
         assert response.status_code == 403
 
 
@@ -168,8 +233,9 @@ class TestVoiding:
     def test_a_coordinator_voids_with_a_reason(self):
         coordinator = CoordinatorFactory()
         completion = CompletionFactory()
-        response = client_for(coordinator).post(f"{URL}{completion.pk}/void/",
-                                                {"reason": "Wrong person"}, format="json")
+        response = client_for(coordinator).post(
+            f"{URL}{completion.pk}/void/", {"reason": "Wrong person"}, format="json"
+        )
         assert response.status_code == 200
         completion.refresh_from_db()
         assert completion.voided_by == coordinator
@@ -199,16 +265,19 @@ class TestVoiding:
     def test_completions_cannot_be_edited_or_deleted(self):
         completion = CompletionFactory()
         client = client_for(CoordinatorFactory())
-        assert client.patch(f"{URL}{completion.pk}/", {"outcome": "absent"},
-                            format="json").status_code == 405
+        assert (
+            client.patch(f"{URL}{completion.pk}/", {"outcome": "absent"}, format="json").status_code
+            == 405
+        )
         assert client.delete(f"{URL}{completion.pk}/").status_code == 405
 
     def test_another_trainer_cannot_void(self):
         trainer = TrainerUserFactory()
         session = held_session(TrainerUserFactory())
         completion = CompletionFactory(session=session)
-        response = client_for(trainer).post(f"{URL}{completion.pk}/void/", {"reason": "x"},
-                                            format="json")
+        response = client_for(trainer).post(
+            f"{URL}{completion.pk}/void/", {"reason": "x"}, format="json"
+        )
         assert response.status_code == 404  # not among the records this trainer may see
         completion.refresh_from_db()
         assert completion.voided_at is None

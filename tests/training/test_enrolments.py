@@ -78,8 +78,9 @@ class TestEnrolling:
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "not_open"
         # To a provider, such a session is not visible at all: it does not exist for them.
-        response = client_for(ProviderUserFactory()).post(URL, {"session": session.pk},
-                                                          format="json")
+        response = client_for(ProviderUserFactory()).post(
+            URL, {"session": session.pk}, format="json"
+        )
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "does_not_exist"
         assert not Enrolment.objects.exists()
@@ -111,8 +112,9 @@ class TestCancelling:
         session = SessionFactory(capacity=1)
         enrolled = EnrolmentFactory(session=session)
         user = ProviderUserFactory()
-        waiting = EnrolmentFactory(session=session, provider=user.provider,
-                                   status=EnrolmentStatus.WAITLISTED)
+        waiting = EnrolmentFactory(
+            session=session, provider=user.provider, status=EnrolmentStatus.WAITLISTED
+        )
         assert client_for(user).post(f"{URL}{waiting.pk}/cancel/").status_code == 200
         enrolled.refresh_from_db()
         assert enrolled.status == EnrolmentStatus.ENROLLED
@@ -147,10 +149,14 @@ class TestDatabaseGuards:
     def test_one_active_enrolment_per_provider_and_session(self):
         enrolment = EnrolmentFactory()
         with pytest.raises(IntegrityError), transaction.atomic():
-            EnrolmentFactory(session=enrolment.session, provider=enrolment.provider,
-                             status=EnrolmentStatus.WAITLISTED)
-        EnrolmentFactory(session=enrolment.session, provider=enrolment.provider,
-                         status=EnrolmentStatus.CANCELLED)
+            EnrolmentFactory(
+                session=enrolment.session,
+                provider=enrolment.provider,
+                status=EnrolmentStatus.WAITLISTED,
+            )
+        EnrolmentFactory(
+            session=enrolment.session, provider=enrolment.provider, status=EnrolmentStatus.CANCELLED
+        )
 
     def test_the_database_refuses_an_enrolment_past_capacity(self):
         session = SessionFactory(capacity=1)
@@ -191,7 +197,7 @@ def test_thirty_concurrent_enrolments_fill_twelve_places_and_queue_the_rest():
             )
             with lock:
                 arrival.append(enrolment.pk)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

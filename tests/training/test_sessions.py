@@ -98,8 +98,9 @@ class TestScheduling:
         )
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "unique"
-        other = client_for(CoordinatorFactory()).post(URL, payload(external_id="S-1"),
-                                                      format="json")
+        other = client_for(CoordinatorFactory()).post(
+            URL, payload(external_id="S-1"), format="json"
+        )
         assert other.status_code == 201
 
     def test_the_capacity_cannot_drop_below_the_enrolled(self):
@@ -122,8 +123,11 @@ class TestLifecycle:
     def test_draft_open_confirm_complete(self):
         session = SessionFactory(status=SessionStatus.DRAFT)
         client = client_for(CoordinatorFactory())
-        for action, status in [("open", "open"), ("confirm", "confirmed"),
-                               ("complete", "completed")]:
+        for action, status in [
+            ("open", "open"),
+            ("confirm", "confirmed"),
+            ("complete", "completed"),
+        ]:
             response = client.post(f"{URL}{session.pk}/{action}/")
             assert response.status_code == 200, response.json()
             assert response.json()["status"] == status
@@ -132,15 +136,22 @@ class TestLifecycle:
         session = SessionFactory()
         client = client_for(CoordinatorFactory())
         assert client.post(f"{URL}{session.pk}/cancel/", {}, format="json").status_code == 400
-        response = client.post(f"{URL}{session.pk}/cancel/", {"reason": "Trainer ill"},
-                               format="json")
+        response = client.post(
+            f"{URL}{session.pk}/cancel/", {"reason": "Trainer ill"}, format="json"
+        )
         assert response.status_code == 200
         assert response.json()["cancel_reason"] == "Trainer ill"
 
     @pytest.mark.parametrize(
         ("status", "action"),
-        [("draft", "confirm"), ("draft", "complete"), ("open", "complete"),
-         ("completed", "open"), ("cancelled", "open"), ("confirmed", "open")],
+        [
+            ("draft", "confirm"),
+            ("draft", "complete"),
+            ("open", "complete"),
+            ("completed", "open"),
+            ("cancelled", "open"),
+            ("confirmed", "open"),
+        ],
     )
     def test_other_transitions_are_refused(self, status, action):
         session = SessionFactory(status=status, cancel_reason="x" if status == "cancelled" else "")
@@ -166,8 +177,7 @@ class TestDailyDecision:
         enough = SessionFactory(min_participants=2, decision_date=today - dt.timedelta(days=1))
         EnrolmentFactory.create_batch(2, session=enough)
         later = SessionFactory(min_participants=3, decision_date=today + dt.timedelta(days=1))
-        draft = SessionFactory(status=SessionStatus.DRAFT, min_participants=3,
-                               decision_date=today)
+        draft = SessionFactory(status=SessionStatus.DRAFT, min_participants=3, decision_date=today)
         out = StringIO()
         call_command("decide_sessions", "--today", "2027-02-20", stdout=out)
         assert "1 confirmed, 1 cancelled" in out.getvalue()
