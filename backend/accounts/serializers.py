@@ -3,7 +3,9 @@
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.models import Role, User
 from api.fields import StrictCharField
@@ -78,11 +80,11 @@ class AccountSerializer(StrictModelSerializer):
         for name, value in links.items():
             if name == wanted and value is None:
                 errors[name] = serializers.ErrorDetail(
-                    f"A {role} login must name its {name.replace('_', ' ')}.", "required"
+                    f"A {role} login must name its {name.replace('_', ' ')}.", "required_for_role"
                 )
             elif name != wanted and value is not None:
                 errors[name] = serializers.ErrorDetail(
-                    f"A {role} login cannot belong to a {name.replace('_', ' ')}.", "not_allowed"
+                    f"A {role} login cannot belong to a {name.replace('_', ' ')}.", "not_for_role"
                 )
         centre = links["partner_centre"]
         if centre is not None and centre.kind != OrganisationKind.PARTNER_CENTRE:
@@ -100,7 +102,12 @@ class AccountSerializer(StrictModelSerializer):
             raise serializers.ValidationError(errors)
         password = attrs.get("password")
         if password:
-            validate_password(password, User(username=attrs.get("username", "")))
+            try:
+                validate_password(password, User(username=attrs.get("username", "")))
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(
+                    {"password": serializers.as_serializer_error(exc)["non_field_errors"]}
+                ) from exc
         return attrs
 
 
@@ -130,3 +137,14 @@ class MeSerializer(serializers.Serializer[Any]):
     provider = LinkSerializer(allow_null=True)
     trainer = LinkSerializer(allow_null=True)
     partner_centre = LinkSerializer(allow_null=True)
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """Sign in with a username and a password, typed as the schema says."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.username_field] = StrictCharField(max_length=150)
+        self.fields["password"] = StrictCharField(
+            max_length=128, write_only=True, trim_whitespace=False
+        )

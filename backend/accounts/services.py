@@ -6,9 +6,9 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from accounts.models import User
-from api.errors import DomainError
 
 
 def set_password_token(user: User) -> str:
@@ -47,7 +47,9 @@ def account_set_password(*, token: str, password: str) -> User:
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not user.is_active or not default_token_generator.check_token(user, secret):
-        raise DomainError("This token is invalid or has been used.", code="invalid_token")
+        raise ValidationError(
+            {"token": [ErrorDetail("This token is invalid or has been used.", "invalid_token")]}
+        )
     user.set_password(password)
     user.save(update_fields=["password"])
     return user

@@ -1,13 +1,20 @@
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import views
+from api.openapi import ErrorResponse401Serializer
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("accounts", views.AccountViewSet, basename="account")
+
+TOKEN_PAIR = inline_serializer(
+    "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+ACCESS_TOKEN = inline_serializer("AccessToken", {"access": serializers.CharField()})
 
 TokenView = extend_schema_view(
     post=extend_schema(
@@ -15,6 +22,7 @@ TokenView = extend_schema_view(
         description="Exchange a username and password for a short-lived access token and a "
         "refresh token. Send the access token as `Authorization: Bearer <token>`.",
         tags=["accounts"],
+        responses={200: TOKEN_PAIR, 401: ErrorResponse401Serializer},
     )
 )(TokenObtainPairView)
 RefreshView = extend_schema_view(
@@ -22,6 +30,7 @@ RefreshView = extend_schema_view(
         summary="Refresh an access token",
         description="Exchange a refresh token for a new access token.",
         tags=["accounts"],
+        responses={200: ACCESS_TOKEN, 401: ErrorResponse401Serializer},
     )
 )(TokenRefreshView)
 

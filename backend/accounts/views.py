@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -20,8 +21,32 @@ from api.permissions import IsAuthenticated, IsCoordinator, role_of
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN
 
+PASSWORD_CODES = [
+    "password_too_common",
+    "password_too_similar",
+    "password_entirely_numeric",
+    "password_too_short",
+]
+
 
 @crud_schema("login", "logins")
+@extend_validation_errors(PASSWORD_CODES, field_name="password", methods=["post", "put", "patch"])
+@extend_validation_errors(["unique"], field_name="username", methods=["post", "put", "patch"])
+@extend_validation_errors(
+    ["required_for_role", "not_for_role", "unique"],
+    field_name="provider",
+    methods=["post", "put", "patch"],
+)
+@extend_validation_errors(
+    ["required_for_role", "not_for_role", "unique"],
+    field_name="trainer",
+    methods=["post", "put", "patch"],
+)
+@extend_validation_errors(
+    ["required_for_role", "not_for_role", "wrong_kind"],
+    field_name="partner_centre",
+    methods=["post", "put", "patch"],
+)
 class AccountViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -86,6 +111,8 @@ class MeView(APIView):
         )
 
 
+@extend_validation_errors(PASSWORD_CODES, field_name="password", methods=["post"])
+@extend_validation_errors(["invalid_token"], field_name="token", methods=["post"])
 class SetPasswordView(APIView):
     """Choose a password with the one-time token given when the login was created."""
 

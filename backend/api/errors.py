@@ -7,10 +7,16 @@ Domain code raises Django's `ValidationError` or a `DomainError`; this handler
 turns both, and deletes blocked by a reference, into that shape.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
+from drf_standardized_errors.formatter import ExceptionFormatter as BaseExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
+from drf_standardized_errors.types import ErrorResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 
 
 class Conflict(exceptions.APIException):
@@ -21,12 +27,11 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class DomainError(exceptions.APIException):
-    """A business rule refused the operation (400, with a machine-readable code)."""
+class DomainError(exceptions.ValidationError):
+    """A business rule refused the operation: a 400 validation error on `non_field_errors`."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "This operation is not allowed."
-    default_code = "invalid"
+    def __init__(self, detail: str, code: str) -> None:
+        super().__init__({api_settings.NON_FIELD_ERRORS_KEY: [ErrorDetail(detail, code)]})
 
 
 class ExceptionHandler(BaseExceptionHandler):
@@ -58,5 +63,39 @@ BUSINESS_RULE_CODES = frozenset(
         "inactive",
         "wrong_framework",
         "null_characters_not_allowed",
+        # Password policy (common, similar to the username, all digits).
+        "password_too_common",
+        "password_too_similar",
+        "password_entirely_numeric",
+        "password_too_short",
+        "invalid_token",
+        # Rules across fields or against the current state.
+        "module_or_path",
+        "above_capacity",
+        "below_enrolled",
+        "ends_before_start",
+        "in_future",
+        "wrong_kind",
+        "invalid_parent",
+        "required_for_role",
+        "not_for_role",
+        "not_open",
+        "not_recordable",
+        "wrong_module",
+        "not_enrolled",
+        "invalid_transition",
+        "already_cancelled",
+        "already_voided",
+        "one_provider",
     }
 )
+
+
+class ExceptionFormatter(BaseExceptionFormatter):
+    """Error attrs are always strings: a list body's item 0 is `"0"` (`"0.level"`), not 0."""
+
+    def format_error_response(self, error_response: ErrorResponse) -> Any:
+        for error in error_response.errors:
+            if error.attr is not None and not isinstance(error.attr, str):
+                error.attr = str(error.attr)
+        return super().format_error_response(error_response)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 # White space as JSON Schema (ECMAScript) regexes know it. Python's own idea is
 # wider (it includes U+0085 and U+001C..U+001F), so trimming and the "not blank"
@@ -113,7 +114,24 @@ class StrictBooleanField(serializers.BooleanField):
 class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related object named by its integer id."""
 
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> "StrictManyRelatedField":
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return StrictManyRelatedField(**list_kwargs)
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """A JSON array of ids; an object or a string is not a list."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
         return super().to_internal_value(data)

@@ -41,6 +41,19 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class StrictDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time; an explicit empty value is invalid, not 'no filter'."""
+
+    def to_python(self, value: Any) -> Any:
+        if value == "":
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = StrictDateTimeField
+
+
 class StrictBooleanField(forms.NullBooleanField):
     """`true` or `false` (absent means no filter); anything else is invalid."""
 

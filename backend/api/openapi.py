@@ -21,6 +21,7 @@ class Error401Serializer(serializers.Serializer[object]):
             ("not_authenticated", "not_authenticated"),
             ("authentication_failed", "authentication_failed"),
             ("token_not_valid", "token_not_valid"),
+            ("no_active_account", "no_active_account"),
         ]
     )
     detail = serializers.CharField()

@@ -7,6 +7,29 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 
+def strict_page_size(request: Request, param: str, default: int, maximum: int) -> int:
+    """The requested page size: a positive integer, capped; anything else is a 400."""
+    raw = request.query_params.get(param)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationError({param: ["Must be a positive integer."]}, code="invalid")
+    return min(int(raw), maximum)
+
+
+def document_page_size(
+    parameters: list[dict[str, Any]], param: str, default: int, maximum: int
+) -> list[dict[str, Any]]:
+    for parameter in parameters:
+        if parameter["name"] == param:
+            parameter["schema"]["minimum"] = 1
+            parameter["description"] = (
+                f"Results per page, {default} by default; values above {maximum} count as "
+                f"{maximum}."
+            )
+    return parameters
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=` and `?page_size=` (1 or more; above 100 counts as 100; 50 by default).
 
@@ -18,22 +41,37 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
     def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError(
-                {self.page_size_query_param: ["Must be a positive integer."]}, code="invalid"
-            )
-        return min(int(raw), self.max_page_size)
+        return strict_page_size(
+            request, self.page_size_query_param, self.page_size, self.max_page_size
+        )
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            parameter["schema"]["minimum"] = 1
-            if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = (
-                    f"Results per page, {self.page_size} by default; "
-                    f"values above {self.max_page_size} count as {self.max_page_size}."
-                )
-        return parameters
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return document_page_size(
+            parameters, self.page_size_query_param, self.page_size, self.max_page_size
+        )
+
+
+class CursorPagination(pagination.CursorPagination):
+    """`?cursor=` from `next`/`previous`, and `?page_size=`: no count, no OFFSET, so a
+    page deep in a long history costs what the first does."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        return strict_page_size(
+            request, self.page_size_query_param, self.page_size, self.max_page_size
+        )
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return document_page_size(
+            super().get_schema_operation_parameters(view),
+            self.page_size_query_param,
+            self.page_size,
+            self.max_page_size,
+        )

@@ -5,6 +5,10 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from drf_standardized_errors.openapi_utils import (
+    get_flat_serializer_fields,
+    get_serializer_fields_with_error_codes,
+)
 from rest_framework import serializers
 
 
@@ -36,9 +40,9 @@ class AutoSchema(StandardizedErrorsAutoSchema):
     def get_auth(self) -> list[dict[str, list[str]]]:
         auths: list[dict[str, list[str]]] = super().get_auth()
         anonymous_ok = any(
-            getattr(permission, "anonymous_methods", ())
-            and self.method in permission.anonymous_methods  # type: ignore[attr-defined]
+            permission.allows_anonymous(self.view, self.method)
             for permission in self.view.get_permissions()
+            if hasattr(permission, "allows_anonymous")
         )
         if anonymous_ok and {} not in auths:
             auths.append({})
@@ -53,6 +57,18 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         view_ordering = getattr(self.view, "ordering_fields", None)
         if self.method == "GET" and view_ordering and self._is_list_view():
             extra.setdefault("ordering", set()).add("invalid_choice")
+        item_serializer = getattr(self.view, "list_body_serializer", None)
+        if self.method == "POST" and item_serializer is not None:
+            # A body that may be a list: its items' errors are `0.level`, `1`, ….
+            fields = get_serializer_fields_with_error_codes(
+                get_flat_serializer_fields(item_serializer())
+            )
+            for field in fields:
+                extra.setdefault(f"INDEX.{field.name}", set()).update(field.error_codes)
+            extra.setdefault("INDEX", set()).update({"null", "invalid"})
+            extra.setdefault("non_field_errors", set()).update(
+                {"min_length", "max_length", "not_a_list"}
+            )
         if self.method in {"POST", "PUT", "PATCH"}:
             serializer = self.get_request_serializer()
             if isinstance(serializer, type):
@@ -79,6 +95,14 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             for bound, keyword in (("min_length", "minItems"), ("max_length", "maxItems")):
                 if getattr(field, bound, None) is not None:
                     schema[keyword] = getattr(field, bound)
+        return schema
+
+    def _unwrap_list_serializer(self, serializer: Any, direction: Any) -> Any:
+        schema = super()._unwrap_list_serializer(serializer, direction)
+        if isinstance(schema, dict) and schema.get("type") == "array":
+            for bound, keyword in (("min_length", "minItems"), ("max_length", "maxItems")):
+                if getattr(serializer, bound, None) is not None:
+                    schema[keyword] = getattr(serializer, bound)
         return schema
 
     def get_tags(self) -> list[str]:
@@ -126,6 +150,9 @@ def crud_schema(
     return decorate
 
 
+INDEXED = re.compile(r"(^|\.)INDEX(\.|$)")
+
+
 def postprocess_indexed_error_attrs(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Make documented error attrs match real ones for items of lists.
 
@@ -134,6 +161,11 @@ def postprocess_indexed_error_attrs(result: dict[str, Any], **kwargs: Any) -> di
     patterns, and the `attr` discriminator that cannot map them is dropped
     (`oneOf` still tells the components apart by their attr).
     """
+    # Every body Parcours reads is required (the JSON parser refuses an empty one).
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation["requestBody"]["required"] = True
     schemas = result.get("components", {}).get("schemas", {})
     for component in schemas.values():
         if not isinstance(component, dict):
@@ -141,7 +173,7 @@ def postprocess_indexed_error_attrs(result: dict[str, Any], **kwargs: Any) -> di
         properties = component.get("properties")
         attr = properties.get("attr", {}) if isinstance(properties, dict) else {}
         values = attr.get("enum") or []
-        if len(values) == 1 and isinstance(values[0], str) and ".INDEX" in values[0]:
+        if len(values) == 1 and isinstance(values[0], str) and INDEXED.search(values[0]):
             attr.pop("enum")
             attr.pop("description", None)
             attr["pattern"] = "^" + re.escape(values[0]).replace("INDEX", r"\d+") + "$"

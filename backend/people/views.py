@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework.serializers import BaseSerializer
 
 from api.permissions import (
@@ -35,6 +36,8 @@ COORDINATOR_WRITES = {
 
 
 @crud_schema("organisation", "organisations")
+@extend_validation_errors(["unique"], field_name="name", methods=["post", "put", "patch"])
+@extend_validation_errors(["invalid_parent"], field_name="parent", methods=["post", "put", "patch"])
 class OrganisationViewSet(ModelViewSet):
     """The tourism office, its information offices and the partner training centres."""
 
@@ -51,6 +54,7 @@ class OrganisationViewSet(ModelViewSet):
 
 
 @crud_schema("business", "businesses")
+@extend_validation_errors(["wrong_kind"], field_name="office", methods=["post", "put", "patch"])
 class BusinessViewSet(ModelViewSet):
     """Providers' establishments: sector, commune and the information office that follows them.
 
@@ -71,6 +75,7 @@ class BusinessViewSet(ModelViewSet):
 
 
 @crud_schema("provider", "providers")
+@extend_validation_errors(["unique"], field_name="email", methods=["post", "put", "patch"])
 class ProviderViewSet(ModelViewSet):
     """Providers (learners). Coordinators manage all; a provider sees and edits their own
     profile (contact and consent only); a trainer sees the participants of the sessions
@@ -101,6 +106,7 @@ class ProviderViewSet(ModelViewSet):
 
 
 @crud_schema("trainer", "trainers")
+@extend_validation_errors(["unique"], field_name="email", methods=["post", "put", "patch"])
 class TrainerViewSet(ModelViewSet):
     """Facilitators (trainers of the office) and outside trainers."""
 

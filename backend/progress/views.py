@@ -10,11 +10,11 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import CursorPagination
 from api.permissions import (
     COORDINATOR,
     PARTNER,
@@ -39,14 +39,14 @@ class HistoryPagination(CursorPagination):
     """Newest first, by cursor: a deep page costs what the first does."""
 
     ordering = ("-assessed_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 RATINGS = PolymorphicProxySerializer(
     component_name="SelfAssessmentInput",
-    serializers=[SelfAssessmentSerializer, SelfAssessmentSerializer(many=True)],
+    serializers=[
+        SelfAssessmentSerializer,
+        SelfAssessmentSerializer(many=True, min_length=1, max_length=MAX_RATINGS),  # type: ignore[call-arg]
+    ],
     resource_type_field_name=None,
     many=False,
 )
@@ -56,7 +56,7 @@ RATINGS = PolymorphicProxySerializer(
 @extend_validation_errors(["out_of_scale"], field_name="level", methods=["post"])
 @extend_validation_errors(["inactive"], field_name="competency", methods=["post"])
 @extend_validation_errors(["in_future"], field_name="assessed_at", methods=["post"])
-@extend_validation_errors(["required"], field_name="provider", methods=["post"])
+@extend_validation_errors(["one_provider"], field_name="provider", methods=["post"])
 class SelfAssessmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -65,6 +65,8 @@ class SelfAssessmentViewSet(
     own, trainers their participants', coordinators all."""
 
     serializer_class = SelfAssessmentSerializer
+    # A list body: its items' errors are documented as `INDEX.field` (see api.schema).
+    list_body_serializer = SelfAssessmentSerializer
     filterset_class = SelfAssessmentFilter
     pagination_class = HistoryPagination
     permission_classes = [RolePermission]
@@ -90,12 +92,8 @@ class SelfAssessmentViewSet(
     )
     def create(self, request: Request) -> Response:
         many = isinstance(request.data, list)
-        if many and not 1 <= len(request.data) <= MAX_RATINGS:
-            raise ValidationError(
-                {"non_field_errors": [f"Send between 1 and {MAX_RATINGS} ratings."]},
-                code="invalid_length",
-            )
-        serializer = SelfAssessmentSerializer(data=request.data, many=many)
+        bounds = {"min_length": 1, "max_length": MAX_RATINGS} if many else {}
+        serializer = SelfAssessmentSerializer(data=request.data, many=many, **bounds)
         serializer.is_valid(raise_exception=True)
         ratings = serializer.validated_data if many else [serializer.validated_data]
         if role_of(request.user) == PROVIDER:
@@ -106,7 +104,7 @@ class SelfAssessmentViewSet(
             providers = {rating.get("provider") for rating in ratings}
             if None in providers or len(providers) != 1:
                 raise ValidationError(
-                    {"provider": ["Name one provider for all the ratings."]}, code="required"
+                    {"provider": ["Name one provider for all the ratings."]}, code="one_provider"
                 )
             provider = providers.pop()
         created = services.self_assessments_create(

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from api.filters import ChoiceFilter, FilterSet, IdFilter, StrictBooleanFilter
+from api.filters import ChoiceFilter, FilterSet, IdFilter, IsoDateTimeFilter, StrictBooleanFilter
 from catalogue.models import ModuleFormat
 from training.models import (
     Completion,
@@ -25,8 +25,8 @@ class SessionFilter(FilterSet):
     trainer = IdFilter(field_name="trainers", label="Trainer (id)", distinct=True)
     module_format = ChoiceFilter(field_name="module__format", choices=ModuleFormat.choices)
     commune = django_filters.CharFilter(lookup_expr="iexact")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Session

@@ -175,9 +175,13 @@ class SessionViewSet(ModelViewSet):
 
 
 @crud_schema("enrolment", "enrolments", writes="providers (for themselves) and coordinators")
-@extend_validation_errors(["not_open", "duplicate"], methods=["post"])
-@extend_validation_errors(["required"], field_name="provider", methods=["post"])
-@extend_validation_errors(["already_cancelled", "not_open"], actions=["cancel"])
+@extend_validation_errors(
+    ["not_open", "duplicate"], field_name="non_field_errors", actions=["create"]
+)
+@extend_validation_errors(["required_for_role"], field_name="provider", methods=["post"])
+@extend_validation_errors(
+    ["already_cancelled", "not_open"], field_name="non_field_errors", actions=["cancel"]
+)
 class EnrolmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -216,7 +220,9 @@ class EnrolmentViewSet(
         else:
             provider = data.get("provider")
             if provider is None:
-                raise ValidationError({"provider": ["This field is required."]}, code="required")
+                raise ValidationError(
+                    {"provider": ["A coordinator names the provider."]}, code="required_for_role"
+                )
         enrolment = services.enrolment_create(
             session=session, provider=provider, actor=self.request.user
         )
@@ -242,8 +248,8 @@ class EnrolmentViewSet(
     actions=["create"],
 )
 @extend_validation_errors(["in_future"], field_name="completed_on", actions=["create"])
-@extend_validation_errors(["required"], field_name="session", actions=["create"])
-@extend_validation_errors(["already_voided"], actions=["void"])
+@extend_validation_errors(["required_for_role"], field_name="session", actions=["create"])
+@extend_validation_errors(["already_voided"], field_name="non_field_errors", actions=["void"])
 class CompletionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -278,7 +284,7 @@ class CompletionViewSet(
         if role_of(self.request.user) == TRAINER:
             if session is None:
                 raise ValidationError(
-                    {"session": ["A trainer records for a session."]}, code="required"
+                    {"session": ["A trainer records for a session."]}, code="required_for_role"
                 )
             if not selectors.trainer_trains(user=self.request.user, session=session):
                 raise PermissionDenied("Only the session's trainers record its completions.")

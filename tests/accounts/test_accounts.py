@@ -79,8 +79,8 @@ class TestCreating:
     @pytest.mark.parametrize(
         ("role", "link", "attr", "code"),
         [
-            ("provider", None, "provider", "required"),
-            ("coordinator", "provider", "provider", "not_allowed"),
+            ("provider", None, "provider", "required_for_role"),
+            ("coordinator", "provider", "provider", "not_for_role"),
             ("partner", "office", "partner_centre", "wrong_kind"),
         ],
     )

@@ -13,4 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
-            self.stdout.write(f"    {login.username:<16} {login.role:<12} {login.description}")
+            self.stdout.write(f"    {login.username:<18} {login.role:<12} {login.description}")
