@@ -116,7 +116,7 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> "StrictManyRelatedField":
-        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs: dict[str, Any] = {"child_relation": cls(*args, **kwargs)}
         for key in kwargs:
             if key in MANY_RELATION_KWARGS:
                 list_kwargs[key] = kwargs[key]
