@@ -10,7 +10,15 @@ PAGES = [
     "/admin/catalogue/module/",
     "/admin/catalogue/learningpath/",
     "/admin/accounts/user/",
+    "/admin/people/organisation/",
+    "/admin/people/business/",
+    "/admin/people/provider/",
+    "/admin/people/trainer/",
+    "/admin/training/session/",
+    "/admin/training/enrolment/",
 ]
+READ_ONLY = ["/admin/training/completion/", "/admin/progress/selfassessment/",
+             "/admin/progress/currentlevel/"]
 
 
 @pytest.mark.django_db
@@ -29,3 +37,10 @@ def test_the_admin_speaks_french(admin_client):
     content = response.content.decode()
     assert "Compétences" in content
     assert "Référentiels" in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", READ_ONLY)
+def test_evidence_and_ratings_are_read_only_in_the_admin(admin_client, url):
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(f"{url}add/").status_code == 403
