@@ -95,7 +95,9 @@ class ProviderSerializer(StrictModelSerializer):
 
 
 class ProviderSelfSerializer(ProviderSerializer):
-    """What a provider may change in their own profile: contact and consent."""
+    """What a provider may change in their own profile: name, phone and consent."""
+
+    email = serializers.EmailField(read_only=True)
 
     class Meta(ProviderSerializer.Meta):
         read_only_fields = ["email", "business", "assigned_paths"]
