@@ -17,8 +17,11 @@ PAGES = [
     "/admin/training/session/",
     "/admin/training/enrolment/",
 ]
-READ_ONLY = ["/admin/training/completion/", "/admin/progress/selfassessment/",
-             "/admin/progress/currentlevel/"]
+READ_ONLY = [
+    "/admin/training/completion/",
+    "/admin/progress/selfassessment/",
+    "/admin/progress/currentlevel/",
+]
 
 
 @pytest.mark.django_db

@@ -27,11 +27,17 @@ class TestProviders:
         user = ProviderUserFactory()
         provider = user.provider
         other_business = BusinessFactory()
-        response = client_for(user).patch(f"/api/v1/providers/{provider.pk}/", {
-            "phone": "06 00 00 00 00", "shares_progress_with_partners": True,
-            "business": other_business.pk, "email": "new@example.org",
-            "assigned_paths": [LearningPathFactory().pk],
-        }, format="json")
+        response = client_for(user).patch(
+            f"/api/v1/providers/{provider.pk}/",
+            {
+                "phone": "06 00 00 00 00",
+                "shares_progress_with_partners": True,
+                "business": other_business.pk,
+                "email": "new@example.org",
+                "assigned_paths": [LearningPathFactory().pk],
+            },
+            format="json",
+        )
         assert response.status_code == 200, response.json()
         provider.refresh_from_db()
         assert provider.phone == "06 00 00 00 00"
@@ -51,9 +57,15 @@ class TestProviders:
 
     def test_emails_are_unique_whatever_their_case(self):
         ProviderFactory(email="anne@example.org")
-        response = client_for(CoordinatorFactory()).post("/api/v1/providers/", {
-            "first_name": "A", "last_name": "B", "email": "ANNE@example.org",
-        }, format="json")
+        response = client_for(CoordinatorFactory()).post(
+            "/api/v1/providers/",
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "email": "ANNE@example.org",
+            },
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "unique"
 
@@ -73,8 +85,9 @@ class TestProviders:
 
     def test_filters_by_sector_commune_and_office(self):
         office = OrganisationFactory()
-        camp = ProviderFactory(business=BusinessFactory(sector="accommodation",
-                                                        commune="Carantec", office=office))
+        camp = ProviderFactory(
+            business=BusinessFactory(sector="accommodation", commune="Carantec", office=office)
+        )
         ProviderFactory(business=BusinessFactory(sector="retail", commune="Morlaix"))
         client = client_for(CoordinatorFactory())
 
@@ -113,21 +126,34 @@ class TestProviders:
 @pytest.mark.django_db
 class TestStructures:
     def test_a_business_is_followed_by_an_office_not_a_partner_centre(self):
-        response = client_for(CoordinatorFactory()).post("/api/v1/businesses/", {
-            "name": "Hôtel", "sector": "accommodation", "commune": "Roscoff",
-            "office": PartnerCentreFactory().pk,
-        }, format="json")
+        response = client_for(CoordinatorFactory()).post(
+            "/api/v1/businesses/",
+            {
+                "name": "Hôtel",
+                "sector": "accommodation",
+                "commune": "Roscoff",
+                "office": PartnerCentreFactory().pk,
+            },
+            format="json",
+        )
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "wrong_kind"
         assert not Business.objects.exists()
 
     def test_an_unknown_sector_is_refused(self):
-        response = client_for(CoordinatorFactory()).post("/api/v1/businesses/", {
-            "name": "Hôtel", "sector": "casino", "commune": "Roscoff",
-            "office": OrganisationFactory().pk,
-        }, format="json")
+        response = client_for(CoordinatorFactory()).post(
+            "/api/v1/businesses/",
+            {
+                "name": "Hôtel",
+                "sector": "casino",
+                "commune": "Roscoff",
+                "office": OrganisationFactory().pk,
+            },
+            format="json",
+        )
         assert response.json()["errors"][0] == {
-            "code": "invalid_choice", "detail": response.json()["errors"][0]["detail"],
+            "code": "invalid_choice",
+            "detail": response.json()["errors"][0]["detail"],
             "attr": "sector",
         }
 
