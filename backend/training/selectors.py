@@ -22,8 +22,8 @@ def session_list(*, user: Any) -> QuerySet[Session]:
     """Sessions the caller may see, with their slots, trainers and head counts.
 
     Everyone sees open and confirmed sessions; a provider also sees those they
-    enrolled in, a trainer those they train, a partner those its centre
-    organises; coordinators see all.
+    enrolled in, a trainer those they train; coordinators see all. A partner
+    centre sees only the sessions it organises: it integrates its own data.
     """
     queryset = (
         Session.objects.select_related("module", "path", "organiser")
@@ -49,8 +49,8 @@ def session_list(*, user: Any) -> QuerySet[Session]:
         return queryset.filter(public | Exists(mine))
     if role == TRAINER and user.trainer_id:
         return queryset.filter(public | Q(trainers=user.trainer_id)).distinct()
-    if role == PARTNER and user.partner_centre_id:
-        return queryset.filter(public | Q(organiser_id=user.partner_centre_id))
+    if role == PARTNER:
+        return queryset.filter(organiser_id=user.partner_centre_id)
     return queryset.filter(public)
 
 

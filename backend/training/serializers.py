@@ -130,6 +130,19 @@ class SessionSerializer(StrictModelSerializer):
         return attrs
 
 
+class PartnerSessionSerializer(SessionSerializer):
+    """A partner centre's session: the centre is always its organiser."""
+
+    class Meta(SessionSerializer.Meta):
+        read_only_fields = [*SessionSerializer.Meta.read_only_fields, "organiser"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        request = self.context.get("request")
+        if request is not None:
+            attrs["organiser"] = request.user.partner_centre
+        return super().validate(attrs)
+
+
 class CancelSerializer(serializers.Serializer[Any]):
     """Why a session or record is cancelled."""
 

@@ -28,13 +28,14 @@ from people.models import Provider
 from people.selectors import provider_of
 from training import selectors, services
 from training.filters import CompletionFilter, EnrolmentFilter, SessionFilter
-from training.models import Completion, Enrolment, Session
+from training.models import Completion, Enrolment, Session, Source
 from training.serializers import (
     AttendanceResponseSerializer,
     AttendanceSerializer,
     CancelSerializer,
     CompletionSerializer,
     EnrolmentSerializer,
+    PartnerSessionSerializer,
     SessionSerializer,
 )
 
@@ -64,7 +65,9 @@ class SessionViewSet(ModelViewSet):
 
     Everyone sees open and confirmed sessions; providers also see the sessions
     they enrolled in, trainers those they train. Coordinators schedule and
-    decide; the status moves draft → open → confirmed or cancelled → completed.
+    decide; a partner centre sees, schedules and decides only its own sessions
+    (it is their organiser). The status moves draft → open → confirmed or
+    cancelled → completed.
     """
 
     serializer_class = SessionSerializer
@@ -73,15 +76,15 @@ class SessionViewSet(ModelViewSet):
     action_roles = {
         "list": ANY,
         "retrieve": ANY,
-        "create": {COORDINATOR},
-        "update": {COORDINATOR},
-        "partial_update": {COORDINATOR},
-        "destroy": {COORDINATOR},
-        "open": {COORDINATOR},
-        "confirm": {COORDINATOR},
-        "cancel": {COORDINATOR},
-        "complete": {COORDINATOR},
-        "attendance": {COORDINATOR, TRAINER},
+        "create": {COORDINATOR, PARTNER},
+        "update": {COORDINATOR, PARTNER},
+        "partial_update": {COORDINATOR, PARTNER},
+        "destroy": {COORDINATOR, PARTNER},
+        "open": {COORDINATOR, PARTNER},
+        "confirm": {COORDINATOR, PARTNER},
+        "cancel": {COORDINATOR, PARTNER},
+        "complete": {COORDINATOR, PARTNER},
+        "attendance": {COORDINATOR, TRAINER, PARTNER},
     }
     search_fields = ["title", "venue", "commune", "module__code", "path__code"]
     ordering_fields = ["starts_at", "decision_date", "created_at", "updated_at"]
@@ -90,6 +93,11 @@ class SessionViewSet(ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Session]:
         return selectors.session_list(user=self.request.user)
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if role_of(self.request.user) == PARTNER:
+            return PartnerSessionSerializer
+        return SessionSerializer
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.instance = services.session_create(data=dict(serializer.validated_data))
@@ -269,8 +277,8 @@ class CompletionViewSet(
     action_roles = {
         "list": {COORDINATOR, TRAINER, PROVIDER, PARTNER},
         "retrieve": {COORDINATOR, TRAINER, PROVIDER, PARTNER},
-        "create": {COORDINATOR, TRAINER},
-        "void": {COORDINATOR, TRAINER},
+        "create": {COORDINATOR, TRAINER, PARTNER},
+        "void": {COORDINATOR, TRAINER, PARTNER},
     }
     ordering_fields = ["completed_on", "created_at"]
     schema_tags = ["training"]
@@ -281,7 +289,15 @@ class CompletionViewSet(
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         session: Session | None = data.get("session")
-        if role_of(self.request.user) == TRAINER:
+        role = role_of(self.request.user)
+        if role == PARTNER and (
+            session is None or session.organiser_id != self.request.user.partner_centre_id  # type: ignore[union-attr]
+        ):
+            raise ValidationError(
+                {"session": ["A partner centre records for one of its sessions."]},
+                code="required_for_role",
+            )
+        if role == TRAINER:
             if session is None:
                 raise ValidationError(
                     {"session": ["A trainer records for a session."]}, code="required_for_role"
@@ -295,6 +311,7 @@ class CompletionViewSet(
             completed_on=data.get("completed_on", timezone.localdate()),
             outcome=data["outcome"],
             actor=self.request.user,
+            source=Source.PARTNER if role == PARTNER else Source.TRAINER,
         )
         serializer.instance = completion
 

@@ -312,32 +312,41 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
     "DELETE /api/v1/trainers/{id}/": (url("/api/v1/trainers/{spare_trainer}/"), row(coord(204))),
     # Training
     "GET /api/v1/sessions/": (url("/api/v1/sessions/"), row(EVERYONE)),
-    "POST /api/v1/sessions/": (url("/api/v1/sessions/", session_body), row(coord(201))),
-    "GET /api/v1/sessions/{id}/": (url("/api/v1/sessions/{session}/"), row(EVERYONE)),
+    "POST /api/v1/sessions/": (
+        url("/api/v1/sessions/", session_body),
+        row("401 403 403 403 403 201 201"),
+    ),
+    "GET /api/v1/sessions/{id}/": (
+        url("/api/v1/sessions/{session}/"),
+        row("200 200 200 200 200 404 200"),
+    ),
     "PUT /api/v1/sessions/{id}/": (
         url("/api/v1/sessions/{session}/", session_body),
-        row(coord(200)),
+        row("401 403 403 403 403 404 200"),
     ),
     "PATCH /api/v1/sessions/{id}/": (
         url("/api/v1/sessions/{session}/", {"venue": "Mairie"}),
-        row(coord(200)),
+        row("401 403 403 403 403 404 200"),
     ),
-    "DELETE /api/v1/sessions/{id}/": (url("/api/v1/sessions/{draft_session}/"), row(coord(204))),
+    "DELETE /api/v1/sessions/{id}/": (
+        url("/api/v1/sessions/{draft_session}/"),
+        row("401 403 403 403 403 404 204"),
+    ),
     "POST /api/v1/sessions/{id}/open/": (
         url("/api/v1/sessions/{draft_session}/open/"),
-        row(coord(200)),
+        row("401 403 403 403 403 404 200"),
     ),
     "POST /api/v1/sessions/{id}/confirm/": (
         url("/api/v1/sessions/{open_session}/confirm/"),
-        row(coord(200)),
+        row("401 403 403 403 403 404 200"),
     ),
     "POST /api/v1/sessions/{id}/cancel/": (
         url("/api/v1/sessions/{open_session}/cancel/", {"reason": "Too few"}),
-        row(coord(200)),
+        row("401 403 403 403 403 404 200"),
     ),
     "POST /api/v1/sessions/{id}/complete/": (
         url("/api/v1/sessions/{session}/complete/"),
-        row(coord(200)),
+        row("401 403 403 403 403 404 200"),
     ),
     "POST /api/v1/sessions/{id}/attendance/": (
         url(
@@ -352,7 +361,7 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
                 ]
             },
         ),
-        row("401 403 403 200 403 403 200"),
+        row("401 403 403 200 403 404 200"),
     ),
     "GET /api/v1/enrolments/": (url("/api/v1/enrolments/"), row(SIGNED_IN)),
     "POST /api/v1/enrolments/": (
@@ -381,7 +390,7 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
                 "outcome": "attended",
             },
         ),
-        row("401 403 403 201 403 403 201"),
+        row("401 403 403 201 403 400 201"),
     ),
     "GET /api/v1/completions/{id}/": (
         url("/api/v1/completions/{completion}/"),
@@ -389,7 +398,7 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
     ),
     "POST /api/v1/completions/{id}/void/": (
         url("/api/v1/completions/{completion}/void/", {"reason": "Wrong"}),
-        row("401 403 403 200 404 403 200"),
+        row("401 403 403 200 404 404 200"),
     ),
     # Progress
     "GET /api/v1/self-assessments/": (url("/api/v1/self-assessments/"), row(SIGNED_IN)),

@@ -7,7 +7,7 @@ from tests.authz.matrix import OPERATIONS, ROLE_TITLES, ROLES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
 
-SYMBOL = {200: "yes", 201: "yes", 204: "yes", 400: "yes¹", 401: "sign in", 403: "no", 404: "404"}
+SYMBOL = {200: "yes", 201: "yes", 204: "yes", 400: "400", 401: "sign in", 403: "no", 404: "404"}
 
 HEADER = """# Roles and permissions
 
@@ -27,13 +27,16 @@ own records and on someone else's.
 How to read the table: **yes** the operation succeeds; **no** the role may not
 (403); **sign in** credentials are needed (401); **404** the record is outside
 what the caller may see, so it does not exist for them (never a 403 that would
-confirm it exists). Lists answer 200 to every allowed role but hold only what
-that role may see (scoping). ¹ open to all, the token decides.
+confirm it exists); **400** allowed, but refused for these inputs (a
+set-password token that is not valid; a partner centre recording for a session
+it does not organise). Lists answer 200 to every allowed role but hold only
+what that role may see (scoping).
 
 Scoping, in one line per resource:
 
 - sessions: everyone sees open and confirmed ones; a provider also those they
-  enrolled in, a trainer those they train, a partner centre those it organises;
+  enrolled in, a trainer those they train; a partner centre sees, schedules and
+  decides only the sessions it organises (and records their completions);
 - enrolments, completions: the provider's own; a trainer's sessions'; a partner
   centre's sessions'; coordinators all;
 - providers, businesses: the provider themself; the participants of a trainer's
