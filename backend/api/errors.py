@@ -87,6 +87,8 @@ BUSINESS_RULE_CODES = frozenset(
         "already_cancelled",
         "already_voided",
         "one_provider",
+        # A date-time at the very edge of the calendar, outside what can be stored.
+        "overflow",
     }
 )
 

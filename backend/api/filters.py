@@ -5,6 +5,7 @@ Query parameters are checked as strictly as bodies: `?is_active=maybe`,
 silently ignored filter.
 """
 
+import datetime as dt
 from typing import Any
 
 import django_filters
@@ -47,7 +48,14 @@ class StrictDateTimeField(django_filters.fields.IsoDateTimeField):
     def to_python(self, value: Any) -> Any:
         if value == "":
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        result = super().to_python(value)
+        if result is None:
+            return None
+        # PostgreSQL accepts offsets up to ±15:59; compare in UTC, which it always takes.
+        try:
+            return result.astimezone(dt.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -76,12 +76,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    "oauth2_provider",
     "api",
     "accounts",
     "catalogue",
     "people",
     "training",
     "progress",
+    "integrations",
     "demo",
 ]
 
@@ -166,6 +168,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.PartnerClientAuthentication",
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -195,6 +198,31 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "TOKEN_OBTAIN_SERIALIZER": "accounts.serializers.TokenObtainSerializer",
 }
+
+# Partner centres' machine clients: OAuth2 client-credentials (django-oauth-toolkit).
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": envint("OAUTH2_ACCESS_SECONDS", 3600),
+    "SCOPES": {"partner": "Read and write the partner centre's own sessions and participants"},
+    "DEFAULT_SCOPES": ["partner"],
+    # The OAuth 2.0 Security Best Current Practice (RFC 9700), all of it.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "PKCE_REQUIRED": True,
+}
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "api.errors.ExceptionHandler",
@@ -234,6 +262,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "OAUTH2_SCOPES": {"partner": "The partner centre's own sessions and participants"},
     "ENUM_NAME_OVERRIDES": {
         "ValidationErrorEnum": f"{_ERRORS}.ValidationErrorEnum.choices",
         "ClientErrorEnum": f"{_ERRORS}.ClientErrorEnum.choices",
@@ -247,6 +278,11 @@ SPECTACULAR_SETTINGS = {
     ],
     "TAGS": [
         {"name": "catalogue", "description": "Frameworks, competencies, modules and paths."},
+        {"name": "accounts", "description": "Logins, tokens and who am I."},
+        {"name": "people", "description": "Organisations, businesses, providers, trainers."},
+        {"name": "training", "description": "Sessions, enrolments and completions."},
+        {"name": "progress", "description": "Self-assessments and progress."},
+        {"name": "integrations", "description": "Partner centres' clients."},
         {"name": "health", "description": "Liveness."},
     ],
 }

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from oauth2_provider import views as oauth2_views
 
 from api.views import HealthView
 
@@ -12,6 +13,7 @@ api_v1 = [
     path("", include("progress.urls")),
     path("", include("people.urls")),
     path("", include("training.urls")),
+    path("", include("integrations.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +22,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("health/", HealthView.as_view(), name="health"),
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
+    path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2-revoke"),
     path("admin/", admin.site.urls),
 ]
 

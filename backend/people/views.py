@@ -16,9 +16,10 @@ from api.permissions import (
     role_of,
 )
 from api.schema import crud_schema
-from api.viewsets import ModelViewSet
+from api.viewsets import ModelViewSet, ScopedQuerysetMixin
 from people import selectors
 from people.filters import BusinessFilter, OrganisationFilter, ProviderFilter, TrainerFilter
+from people.models import Business, Provider, Trainer
 from people.serializers import (
     BusinessSerializer,
     OrganisationSerializer,
@@ -55,13 +56,14 @@ class OrganisationViewSet(ModelViewSet):
 
 @crud_schema("business", "businesses")
 @extend_validation_errors(["wrong_kind"], field_name="office", methods=["post", "put", "patch"])
-class BusinessViewSet(ModelViewSet):
+class BusinessViewSet(ScopedQuerysetMixin, ModelViewSet):
     """Providers' establishments: sector, commune and the information office that follows them.
 
     Coordinators see and manage all; a provider sees their own business; a
     trainer or partner centre, those of its participants.
     """
 
+    scoped_model = Business
     serializer_class = BusinessSerializer
     filterset_class = BusinessFilter
     permission_classes = [RolePermission]
@@ -70,17 +72,18 @@ class BusinessViewSet(ModelViewSet):
     ordering_fields = ["name", "commune", "sector", "created_at"]
     schema_tags = ["people"]
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def scoped_queryset(self) -> QuerySet[Any]:
         return selectors.business_list(user=self.request.user)
 
 
 @crud_schema("provider", "providers")
 @extend_validation_errors(["unique"], field_name="email", methods=["post", "put", "patch"])
-class ProviderViewSet(ModelViewSet):
+class ProviderViewSet(ScopedQuerysetMixin, ModelViewSet):
     """Providers (learners). Coordinators manage all; a provider sees and edits their own
     profile (contact and consent only); a trainer sees the participants of the sessions
     they train; a partner centre those of its sessions."""
 
+    scoped_model = Provider
     filterset_class = ProviderFilter
     permission_classes = [RolePermission]
     action_roles = {
@@ -96,10 +99,12 @@ class ProviderViewSet(ModelViewSet):
     ordering = ["last_name", "first_name"]
     schema_tags = ["people"]
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def scoped_queryset(self) -> QuerySet[Any]:
         return selectors.provider_list(user=self.request.user)
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if getattr(self, "swagger_fake_view", False):
+            return ProviderSerializer
         if role_of(self.request.user) == PROVIDER:
             return ProviderSelfSerializer
         return ProviderSerializer
@@ -107,9 +112,10 @@ class ProviderViewSet(ModelViewSet):
 
 @crud_schema("trainer", "trainers")
 @extend_validation_errors(["unique"], field_name="email", methods=["post", "put", "patch"])
-class TrainerViewSet(ModelViewSet):
+class TrainerViewSet(ScopedQuerysetMixin, ModelViewSet):
     """Facilitators (trainers of the office) and outside trainers."""
 
+    scoped_model = Trainer
     serializer_class = TrainerSerializer
     filterset_class = TrainerFilter
     permission_classes = [RolePermission]
@@ -123,5 +129,5 @@ class TrainerViewSet(ModelViewSet):
     ordering = ["last_name", "first_name"]
     schema_tags = ["people"]
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def scoped_queryset(self) -> QuerySet[Any]:
         return selectors.trainer_list(user=self.request.user)

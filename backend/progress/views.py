@@ -25,11 +25,12 @@ from api.permissions import (
     role_of,
 )
 from api.schema import crud_schema
-from api.viewsets import ID_PATTERN
+from api.viewsets import ID_PATTERN, ScopedQuerysetMixin
 from people.models import Provider
 from people.selectors import provider_of
 from progress import selectors, services
 from progress.filters import SelfAssessmentFilter
+from progress.models import SelfAssessment
 from progress.serializers import ProgressSerializer, SelfAssessmentSerializer
 
 MAX_RATINGS = 50
@@ -58,12 +59,13 @@ RATINGS = PolymorphicProxySerializer(
 @extend_validation_errors(["in_future"], field_name="assessed_at", methods=["post"])
 @extend_validation_errors(["one_provider"], field_name="provider", methods=["post"])
 class SelfAssessmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Self-assessments: each provider rates their own level per competency, as often as
     they like. Append-only: never changed or deleted through the API. Providers see their
     own, trainers their participants', coordinators all."""
 
+    scoped_model = SelfAssessment
     serializer_class = SelfAssessmentSerializer
     # A list body: its items' errors are documented as `INDEX.field` (see api.schema).
     list_body_serializer = SelfAssessmentSerializer
@@ -80,7 +82,7 @@ class SelfAssessmentViewSet(
     filter_backends = [DjangoFilterBackend]
     schema_tags = ["progress"]
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def scoped_queryset(self) -> QuerySet[Any]:
         return selectors.self_assessment_list(user=self.request.user)
 
     @extend_schema(

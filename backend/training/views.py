@@ -23,7 +23,7 @@ from api.permissions import (
     role_of,
 )
 from api.schema import crud_schema
-from api.viewsets import ID_PATTERN, ModelViewSet
+from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from people.models import Provider
 from people.selectors import provider_of
 from training import selectors, services
@@ -60,7 +60,7 @@ LIFECYCLE_CODES = ["invalid_transition"]
     ["not_recordable", "wrong_module", "not_enrolled"], actions=["attendance"]
 )
 @extend_validation_errors(["duplicate"], field_name="records", actions=["attendance"])
-class SessionViewSet(ModelViewSet):
+class SessionViewSet(ScopedQuerysetMixin, ModelViewSet):
     """Training sessions: a module or a path, scheduled by an organiser at a place and dates.
 
     Everyone sees open and confirmed sessions; providers also see the sessions
@@ -70,6 +70,7 @@ class SessionViewSet(ModelViewSet):
     cancelled → completed.
     """
 
+    scoped_model = Session
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
     permission_classes = [RolePermission]
@@ -91,10 +92,12 @@ class SessionViewSet(ModelViewSet):
     ordering = ["starts_at"]
     schema_tags = ["training"]
 
-    def get_queryset(self) -> QuerySet[Session]:
+    def scoped_queryset(self) -> QuerySet[Session]:
         return selectors.session_list(user=self.request.user)
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if getattr(self, "swagger_fake_view", False):
+            return SessionSerializer
         if role_of(self.request.user) == PARTNER:
             return PartnerSessionSerializer
         return SessionSerializer
@@ -191,6 +194,7 @@ class SessionViewSet(ModelViewSet):
     ["already_cancelled", "not_open"], field_name="non_field_errors", actions=["cancel"]
 )
 class EnrolmentViewSet(
+    ScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -199,6 +203,7 @@ class EnrolmentViewSet(
     """Enrolments of providers in sessions: `enrolled`, `waitlisted` (with a position) or
     `cancelled`. Capacity is never exceeded; a freed place goes to the first on the list."""
 
+    scoped_model = Enrolment
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
     permission_classes = [RolePermission]
@@ -212,7 +217,7 @@ class EnrolmentViewSet(
     ordering_fields = ["created_at", "updated_at"]
     schema_tags = ["training"]
 
-    def get_queryset(self) -> QuerySet[Enrolment]:
+    def scoped_queryset(self) -> QuerySet[Enrolment]:
         return selectors.enrolment_list(user=self.request.user)
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
@@ -259,6 +264,7 @@ class EnrolmentViewSet(
 @extend_validation_errors(["required_for_role"], field_name="session", actions=["create"])
 @extend_validation_errors(["already_voided"], field_name="non_field_errors", actions=["void"])
 class CompletionViewSet(
+    ScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -270,6 +276,7 @@ class CompletionViewSet(
     listable (`?voided=true`) and drop out of progress.
     """
 
+    scoped_model = Completion
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilter
     permission_classes = [RolePermission]
@@ -283,7 +290,7 @@ class CompletionViewSet(
     ordering_fields = ["completed_on", "created_at"]
     schema_tags = ["training"]
 
-    def get_queryset(self) -> QuerySet[Completion]:
+    def scoped_queryset(self) -> QuerySet[Completion]:
         return selectors.completion_list(user=self.request.user)
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:

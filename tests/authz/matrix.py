@@ -400,6 +400,23 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
         url("/api/v1/completions/{completion}/void/", {"reason": "Wrong"}),
         row("401 403 403 200 404 404 200"),
     ),
+    # Integrations
+    "GET /api/v1/partner-clients/": (url("/api/v1/partner-clients/"), row(coord(200))),
+    "POST /api/v1/partner-clients/": (
+        url(
+            "/api/v1/partner-clients/",
+            lambda s: {"partner_centre": s["partner_centre"].pk, "name": "Logiciel"},
+        ),
+        row(coord(201)),
+    ),
+    "GET /api/v1/partner-clients/{id}/": (
+        url("/api/v1/partner-clients/{partner_client}/"),
+        row(coord(200)),
+    ),
+    "POST /api/v1/partner-clients/{id}/revoke/": (
+        url("/api/v1/partner-clients/{partner_client}/revoke/"),
+        row(coord(200)),
+    ),
     # Progress
     "GET /api/v1/self-assessments/": (url("/api/v1/self-assessments/"), row(SIGNED_IN)),
     "POST /api/v1/self-assessments/": (

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from catalogue.models import ModuleCompetency, PathStep
+from integrations.services import partner_client_create
 from progress.models import SelfAssessment
 from tests.authz.matrix import OPERATIONS, ROLES
 from tests.conftest import client_for
@@ -61,7 +62,13 @@ def scene() -> dict[str, Any]:
     enrolment = EnrolmentFactory(session=session, provider=provider)
     participant = EnrolmentFactory(session=session).provider
     completion = CompletionFactory(provider=provider, module=module, session=session)
+    partner_user = PartnerUserFactory()
+    partner_client, _ = partner_client_create(
+        partner_centre=partner_user.partner_centre, name="Logiciel", actor=None
+    )
     return {
+        "partner_centre": partner_user.partner_centre,
+        "partner_client": partner_client,
         "office": office,
         "framework": framework,
         "area": area,
@@ -99,7 +106,7 @@ def scene() -> dict[str, Any]:
             "other_provider": client_for(ProviderUserFactory()),
             "trainer": client_for(trainer_user),
             "other_trainer": client_for(TrainerUserFactory()),
-            "partner": client_for(PartnerUserFactory()),
+            "partner": client_for(partner_user),
             "coordinator": client_for(CoordinatorFactory()),
         },
     }

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    """Partner centres' machine access: OAuth2 clients, external ids, bulk sync."""
+
+    name = "integrations"
+    verbose_name = "Intégrations"
+
+    def ready(self) -> None:
+        from integrations import schema  # noqa: F401 - registers the OAuth2 scheme
