@@ -31,3 +31,27 @@ class Error401Serializer(serializers.Serializer[object]):
 class ErrorResponse401Serializer(serializers.Serializer[object]):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = Error401Serializer(many=True)  # type: ignore[assignment]
+
+
+def _error_response(name: str, codes: list[str]) -> type[serializers.Serializer[object]]:
+    error = type(
+        f"Error{name}Serializer",
+        (serializers.Serializer,),
+        {
+            "code": serializers.ChoiceField(choices=[(c, c) for c in codes]),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    return type(
+        f"ErrorResponse{name}Serializer",
+        (serializers.Serializer,),
+        {
+            "type": serializers.ChoiceField(choices=ClientErrorEnum.choices),
+            "errors": error(many=True),
+        },
+    )
+
+
+ErrorResponse413Serializer = _error_response("413", ["too_many_items"])
+ErrorResponse422Serializer = _error_response("422", ["idempotency_key_reused"])

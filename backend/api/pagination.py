@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 def strict_page_size(request: Request, param: str, default: int, maximum: int) -> int:
@@ -75,3 +76,59 @@ class CursorPagination(pagination.CursorPagination):
             self.page_size,
             self.max_page_size,
         )
+
+
+class _FeedCursor(CursorPagination):
+    ordering = ("updated_at", "id")
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> tuple[str, ...]:
+        return self.ordering
+
+
+class ChangeFeedPagination(PageNumberPagination):
+    """Pages by number; with `?updated_since=` (or a `cursor` from it), a change feed.
+
+    In feed mode records come oldest change first, ordered by (`updated_at`, id),
+    by cursor: a poller follows `next` until it is null, then polls again later
+    with `updated_since` set to the last `updated_at` it saw. `count` is null there.
+    """
+
+    feed: _FeedCursor | None = None
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        params = request.query_params
+        if "updated_since" in params or "cursor" in params:
+            self.feed = _FeedCursor()
+            return self.feed.paginate_queryset(queryset, request, view)
+        self.feed = None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Any:
+        if self.feed is None:
+            return super().get_paginated_response(data)
+        return Response(
+            {
+                "count": None,
+                "next": self.feed.get_next_link(),
+                "previous": self.feed.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = super().get_paginated_response_schema(schema)
+        result["properties"]["count"]["nullable"] = True
+        result["properties"]["count"]["description"] = "Null in change-feed mode."
+        return result
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "Change-feed position, from `next` (with `updated_since`).",
+                "schema": {"type": "string"},
+            },
+        ]

@@ -60,3 +60,30 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_centre_id}:{self.external_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """A request sent with an `Idempotency-Key`, and the answer it got.
+
+    The first request with a key inserts this row before it runs; a replay finds
+    it and gets the stored answer; a concurrent twin waits for it. Kept at least
+    24 hours (`manage.py purge_idempotency_keys` removes older ones).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "clé d'idempotence"
+        verbose_name_plural = "clés d'idempotence"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return self.key

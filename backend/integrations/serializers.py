@@ -4,9 +4,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from integrations.models import PartnerClient
+from integrations.services_bulk import MAX_ITEMS
 from people.models import OrganisationKind
+from training.models import Outcome
 
 
 class PartnerClientSerializer(StrictModelSerializer):
@@ -44,3 +47,56 @@ class PartnerClientSerializer(StrictModelSerializer):
                 "This organisation is not a partner centre.", code="wrong_kind"
             )
         return centre
+
+
+class BulkParticipantSerializer(serializers.Serializer[Any]):
+    """A centre's participant: its id, and who they are (matched by e-mail, else created)."""
+
+    external_id = StrictCharField(max_length=100)
+    email = serializers.EmailField(max_length=254)
+    first_name = StrictCharField(max_length=100)
+    last_name = StrictCharField(max_length=100)
+    phone = StrictCharField(max_length=30, required=False, allow_blank=True)
+
+
+class EnrolmentBulkItemSerializer(serializers.Serializer[Any]):
+    """One enrolment, named by the centre's id, in one of the centre's sessions."""
+
+    external_id = StrictCharField(max_length=100)
+    session = StrictCharField(max_length=100, help_text="The session's external id.")
+    participant = BulkParticipantSerializer()
+    status = serializers.ChoiceField(choices=["enrolled", "cancelled"], default="enrolled")
+
+
+class CompletionBulkItemSerializer(serializers.Serializer[Any]):
+    """One completion record, named by the centre's id."""
+
+    external_id = StrictCharField(max_length=100)
+    session = StrictCharField(max_length=100, help_text="The session's external id.")
+    participant = StrictCharField(max_length=100, help_text="The participant's external id.")
+    module = StrictCharField(max_length=40, help_text="The module's code.")
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    completed_on = serializers.DateField(required=False)
+
+
+class EnrolmentBulkSerializer(serializers.Serializer[Any]):
+    items = EnrolmentBulkItemSerializer(many=True, min_length=1, max_length=MAX_ITEMS)  # type: ignore[call-arg]
+
+
+class CompletionBulkSerializer(serializers.Serializer[Any]):
+    items = CompletionBulkItemSerializer(many=True, min_length=1, max_length=MAX_ITEMS)  # type: ignore[call-arg]
+
+
+class BulkResultSerializer(serializers.Serializer[Any]):
+    """What happened to one item."""
+
+    index = serializers.IntegerField()
+    external_id = serializers.CharField(allow_null=True)
+    result = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
+    code = serializers.CharField(required=False)
+    field = serializers.CharField(required=False, allow_null=True)
+    detail = serializers.CharField(required=False)
+
+
+class BulkResponseSerializer(serializers.Serializer[Any]):
+    results = BulkResultSerializer(many=True)

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from integrations import views
@@ -6,4 +7,8 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("partner-clients", views.PartnerClientViewSet, basename="partner-client")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("enrolments/bulk/", views.EnrolmentBulkView.as_view(), name="enrolments-bulk"),
+    path("completions/bulk/", views.CompletionBulkView.as_view(), name="completions-bulk"),
+    *router.urls,
+]

@@ -3,20 +3,32 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
-from api.permissions import IsCoordinator
+from api.openapi import ErrorResponse413Serializer, ErrorResponse422Serializer
+from api.permissions import PARTNER, IsCoordinator, RolePermission
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN
-from integrations import services
+from integrations import services, services_bulk
+from integrations.idempotency import idempotent
 from integrations.models import PartnerClient
-from integrations.serializers import PartnerClientSerializer
+from integrations.serializers import (
+    BulkResponseSerializer,
+    CompletionBulkItemSerializer,
+    CompletionBulkSerializer,
+    EnrolmentBulkItemSerializer,
+    EnrolmentBulkSerializer,
+    PartnerClientSerializer,
+)
+from integrations.services_bulk import MAX_ITEMS, first_error
 
 
 @crud_schema("partner client", "partner clients")
@@ -59,3 +71,110 @@ class PartnerClientViewSet(
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         client = services.partner_client_revoke(client=self.get_object())
         return Response(PartnerClientSerializer(client).data)
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = f"At most {MAX_ITEMS} items per request; split the batch."
+    default_code = "too_many_items"
+
+
+class BulkView(APIView):
+    """Shared by the bulk endpoints: partner centres only, items validated one by one."""
+
+    permission_classes = [RolePermission]
+    action_roles = {"post": {PARTNER}}
+    item_serializer: type[serializers.Serializer[Any]]
+    upsert: Any
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.action = "post"
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request: Request) -> Response:
+        items = request.data.get("items") if isinstance(request.data, dict) else None
+        if isinstance(items, list) and len(items) > MAX_ITEMS:
+            raise PayloadTooLarge()
+        if not isinstance(items, list) or not items:
+            raise ValidationError({"items": [f"A list of 1 to {MAX_ITEMS} items."]}, code="invalid")
+        return idempotent(request, lambda: self._run(request, items))
+
+    def _run(self, request: Request, items: list[Any]) -> Response:
+        valid: list[tuple[int, dict[str, Any]]] = []
+        results: list[dict[str, Any] | None] = [None] * len(items)
+        for index, raw in enumerate(items):
+            serializer = self.item_serializer(data=raw)
+            if serializer.is_valid():
+                valid.append((index, dict(serializer.validated_data)))
+            else:
+                field, code, detail = first_error(serializer.errors)
+                external_id = raw.get("external_id") if isinstance(raw, dict) else None
+                results[index] = {
+                    "external_id": external_id if isinstance(external_id, str) else None,
+                    "result": "error",
+                    "code": code,
+                    "field": field,
+                    "detail": detail,
+                }
+        centre = request.user.partner_centre  # type: ignore[union-attr]
+        written = type(self).upsert(
+            centre=centre, items=[item for _, item in valid], actor=request.user
+        )
+        for (index, _), result in zip(valid, written, strict=True):
+            results[index] = result
+        return Response(
+            {"results": [{"index": i, **r} for i, r in enumerate(results) if r is not None]}
+        )
+
+
+BULK_DESCRIPTION = (
+    "Up to {max} items per request (more: 413), each upserted by the centre's own "
+    "`external_id` in its own transaction: one bad item never rejects the good ones. "
+    "One result per item: `created`, `updated`, `unchanged`, or `error` with a code and "
+    "the field. Send an `Idempotency-Key` header to retry safely: a replay gets the first "
+    "answer (`Idempotent-Replayed: true`), the same key with another body a 422."
+)
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A unique key per logical request (e.g. a UUID); kept at least 24 hours.",
+)
+BULK_ERRORS = {413: ErrorResponse413Serializer, 422: ErrorResponse422Serializer}
+
+
+class EnrolmentBulkView(BulkView):
+    """Partner centres push their sessions' enrolments, participants matched or created."""
+
+    item_serializer = EnrolmentBulkItemSerializer
+    upsert = staticmethod(services_bulk.enrolments_upsert)
+    schema_tags = ["integrations"]
+
+    @extend_schema(
+        summary="Upsert enrolments in bulk",
+        description=BULK_DESCRIPTION.format(max=MAX_ITEMS),
+        request=EnrolmentBulkSerializer,
+        responses={200: BulkResponseSerializer, **BULK_ERRORS},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class CompletionBulkView(BulkView):
+    """Partner centres push their sessions' completion records."""
+
+    item_serializer = CompletionBulkItemSerializer
+    upsert = staticmethod(services_bulk.completions_upsert)
+    schema_tags = ["integrations"]
+
+    @extend_schema(
+        summary="Upsert completions in bulk",
+        description=BULK_DESCRIPTION.format(max=MAX_ITEMS),
+        request=CompletionBulkSerializer,
+        responses={200: BulkResponseSerializer, **BULK_ERRORS},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)

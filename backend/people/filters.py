@@ -2,7 +2,7 @@
 
 import django_filters
 
-from api.filters import ChoiceFilter, FilterSet, IdFilter
+from api.filters import ChoiceFilter, FilterSet, IdFilter, IsoDateTimeFilter
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector, Trainer
 
 
@@ -26,6 +26,9 @@ class BusinessFilter(FilterSet):
 
 
 class ProviderFilter(FilterSet):
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (change feed)"
+    )
     business = IdFilter(field_name="business_id", label="Business (id)")
     sector = ChoiceFilter(field_name="business__sector", choices=Sector.choices)
     office = IdFilter(field_name="business__office_id", label="Following office (id)")

@@ -112,6 +112,7 @@ class Provider(models.Model):
         verbose_name = "prestataire"
         verbose_name_plural = "prestataires"
         ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="provider_changes")]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="provider_email_unique"),
         ]

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework.serializers import BaseSerializer
 
+from api.pagination import ChangeFeedPagination
 from api.permissions import (
     COORDINATOR,
     PARTNER,
@@ -83,6 +84,7 @@ class ProviderViewSet(ScopedQuerysetMixin, ModelViewSet):
     profile (contact and consent only); a trainer sees the participants of the sessions
     they train; a partner centre those of its sessions."""
 
+    pagination_class = ChangeFeedPagination
     scoped_model = Provider
     filterset_class = ProviderFilter
     permission_classes = [RolePermission]

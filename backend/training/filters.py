@@ -17,6 +17,9 @@ from training.models import (
 
 
 class SessionFilter(FilterSet):
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (change feed)"
+    )
     status = ChoiceFilter(choices=SessionStatus.choices)
     funding = ChoiceFilter(choices=Funding.choices)
     module = IdFilter(field_name="module_id", label="Module (id)")
@@ -34,6 +37,9 @@ class SessionFilter(FilterSet):
 
 
 class EnrolmentFilter(FilterSet):
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (change feed)"
+    )
     session = IdFilter(field_name="session_id", label="Session (id)")
     provider = IdFilter(field_name="provider_id", label="Provider (id)")
     status = ChoiceFilter(choices=EnrolmentStatus.choices)
@@ -44,6 +50,9 @@ class EnrolmentFilter(FilterSet):
 
 
 class CompletionFilter(FilterSet):
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (change feed)"
+    )
     provider = IdFilter(field_name="provider_id", label="Provider (id)")
     module = IdFilter(field_name="module_id", label="Module (id)")
     session = IdFilter(field_name="session_id", label="Session (id)")

@@ -86,7 +86,10 @@ class Session(models.Model):
                 name="session_external_id_unique_per_organiser",
             ),
         ]
-        indexes = [models.Index(fields=["status", "starts_at"], name="session_status_start")]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="session_status_start"),
+            models.Index(fields=["updated_at", "id"], name="session_changes"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title or self.module or self.path} – {self.commune}"
@@ -131,6 +134,10 @@ class Enrolment(models.Model):
         related_name="+",
     )
     external_id = models.CharField("identifiant externe", max_length=100, null=True, blank=True)
+    # The partner centre whose software named this record with `external_id`.
+    source_centre = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -148,8 +155,16 @@ class Enrolment(models.Model):
                 condition=~Q(status=EnrolmentStatus.CANCELLED),
                 name="enrolment_one_active_per_provider",
             ),
+            models.UniqueConstraint(
+                fields=["source_centre", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="enrolment_external_id_unique_per_centre",
+            ),
         ]
-        indexes = [models.Index(fields=["session", "status"], name="enrolment_session_status")]
+        indexes = [
+            models.Index(fields=["session", "status"], name="enrolment_session_status"),
+            models.Index(fields=["updated_at", "id"], name="enrolment_changes"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} @ {self.session_id} ({self.status})"
@@ -190,6 +205,9 @@ class Completion(models.Model):
         related_name="+",
     )
     external_id = models.CharField("identifiant externe", max_length=100, null=True, blank=True)
+    source_centre = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -200,6 +218,7 @@ class Completion(models.Model):
     )
     void_reason = models.CharField("motif d'annulation", max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "réalisation"
@@ -219,8 +238,16 @@ class Completion(models.Model):
                 condition=Q(voided_at__isnull=True, session__isnull=False),
                 name="completion_one_live_per_session_module",
             ),
+            models.UniqueConstraint(
+                fields=["source_centre", "external_id"],
+                condition=Q(external_id__isnull=False, voided_at__isnull=True),
+                name="completion_external_id_unique_per_centre",
+            ),
         ]
-        indexes = [models.Index(fields=["provider", "module"], name="completion_provider_module")]
+        indexes = [
+            models.Index(fields=["provider", "module"], name="completion_provider_module"),
+            models.Index(fields=["updated_at", "id"], name="completion_changes"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} – {self.module.code} ({self.outcome})"

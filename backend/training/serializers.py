@@ -211,6 +211,7 @@ class CompletionSerializer(StrictModelSerializer):
             "voided_by",
             "void_reason",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = [
             "source",

@@ -8,7 +8,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from api.errors import DomainError
-from people.models import Provider
+from people.models import Organisation, Provider
 from training.models import (
     Completion,
     Enrolment,
@@ -138,7 +138,12 @@ ENROLLABLE = (SessionStatus.OPEN, SessionStatus.CONFIRMED)
 
 @transaction.atomic
 def enrolment_create(
-    *, session: Session, provider: Provider, actor: Any, external_id: str | None = None
+    *,
+    session: Session,
+    provider: Provider,
+    actor: Any,
+    external_id: str | None = None,
+    source_centre: Organisation | None = None,
 ) -> Enrolment:
     """Enrol a provider: a place if one is free, else the end of the waiting list.
 
@@ -159,6 +164,7 @@ def enrolment_create(
         status=status,
         enrolled_by=actor,
         external_id=external_id,
+        source_centre=source_centre,
     )
 
 
@@ -213,6 +219,8 @@ def completion_create(
     outcome: str,
     actor: Any,
     source: str = Source.TRAINER,
+    external_id: str | None = None,
+    source_centre: Organisation | None = None,
 ) -> Completion:
     """Record one provider's outcome for one module (of a session, when given)."""
     if session is not None:
@@ -232,6 +240,8 @@ def completion_create(
         outcome=outcome,
         source=source,
         recorded_by=actor,
+        external_id=external_id,
+        source_centre=source_centre,
     )
 
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from api.pagination import ChangeFeedPagination
 from api.permissions import (
     ANY,
     COORDINATOR,
@@ -70,6 +71,7 @@ class SessionViewSet(ScopedQuerysetMixin, ModelViewSet):
     cancelled → completed.
     """
 
+    pagination_class = ChangeFeedPagination
     scoped_model = Session
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
@@ -203,6 +205,7 @@ class EnrolmentViewSet(
     """Enrolments of providers in sessions: `enrolled`, `waitlisted` (with a position) or
     `cancelled`. Capacity is never exceeded; a freed place goes to the first on the list."""
 
+    pagination_class = ChangeFeedPagination
     scoped_model = Enrolment
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
@@ -276,6 +279,7 @@ class CompletionViewSet(
     listable (`?voided=true`) and drop out of progress.
     """
 
+    pagination_class = ChangeFeedPagination
     scoped_model = Completion
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilter

@@ -417,6 +417,43 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
         url("/api/v1/partner-clients/{partner_client}/revoke/"),
         row(coord(200)),
     ),
+    "POST /api/v1/enrolments/bulk/": (
+        url(
+            "/api/v1/enrolments/bulk/",
+            {
+                "items": [
+                    {
+                        "external_id": "E-1",
+                        "session": "S-1",
+                        "participant": {
+                            "external_id": "P-1",
+                            "email": "p1@example.org",
+                            "first_name": "A",
+                            "last_name": "B",
+                        },
+                    }
+                ]
+            },
+        ),
+        row("401 403 403 403 403 200 403"),
+    ),
+    "POST /api/v1/completions/bulk/": (
+        url(
+            "/api/v1/completions/bulk/",
+            {
+                "items": [
+                    {
+                        "external_id": "C-1",
+                        "session": "S-1",
+                        "participant": "P-1",
+                        "module": "W20-D1",
+                        "outcome": "completed",
+                    }
+                ]
+            },
+        ),
+        row("401 403 403 403 403 200 403"),
+    ),
     # Progress
     "GET /api/v1/self-assessments/": (url("/api/v1/self-assessments/"), row(SIGNED_IN)),
     "POST /api/v1/self-assessments/": (

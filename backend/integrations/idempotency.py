@@ -1,0 +1,92 @@
+"""`Idempotency-Key`: a retried request gets the first answer, and is never run twice.
+
+The first request with a key inserts its record (committed at once) before it
+runs; the unique (caller, key) constraint makes a concurrent twin fail that
+insert, wait for the first to finish, and replay its answer. The same key with
+another body is a 422. Records live at least 24 hours.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from integrations.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+WAIT_SECONDS = 30.0
+
+
+class KeyReused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "This Idempotency-Key was used with another request body."
+    default_code = "idempotency_key_reused"
+
+
+class StillRunning(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "A request with this Idempotency-Key is still running; retry later."
+    default_code = "conflict"
+
+
+def request_hash(request: Request) -> str:
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def idempotent(request: Request, run: Callable[[], Response]) -> Response:
+    """Run `run()` once per (caller, key); replay its answer to retries."""
+    key = request.headers.get(HEADER)
+    if not key:
+        return run()
+    digest = request_hash(request)
+    user: Any = request.user
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(user=user, key=key[:200], request_hash=digest)
+    except IntegrityError:
+        return _replay(user, key[:200], digest)
+    try:
+        response = run()
+    except Exception:
+        record.delete()  # nothing was written: a retry may run again
+        raise
+    record.status_code = response.status_code
+    record.response_body = response.data
+    record.save(update_fields=["status_code", "response_body"])
+    return response
+
+
+def _replay(user: Any, key: str, digest: str) -> Response:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if record is None:
+            raise StillRunning()
+        if record.request_hash != digest:
+            raise KeyReused()
+        if record.status_code is not None:
+            response = Response(record.response_body, status=record.status_code)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        if time.monotonic() > deadline:
+            raise StillRunning()
+        time.sleep(0.05)
+
+
+def purge_expired(*, now: Any = None) -> int:
+    """Delete records older than IDEMPOTENCY_KEY_HOURS (48 by default; never under 24)."""
+    hours = max(getattr(settings, "IDEMPOTENCY_KEY_HOURS", 48), 24)
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,216 @@
+"""Bulk upserts by external id, with Idempotency-Key, from a partner centre."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from integrations.models import IdempotencyRecord, Participant
+from people.models import Provider
+from tests.conftest import client_for, on_postgres
+from tests.factories import (
+    ModuleFactory,
+    PartnerUserFactory,
+    ProviderFactory,
+    SessionFactory,
+)
+from training.models import Completion, Enrolment
+
+ENROL = "/api/v1/enrolments/bulk/"
+COMPLETE = "/api/v1/completions/bulk/"
+
+
+def participant(n: int, **extra: object) -> dict[str, object]:
+    return {
+        "external_id": f"P-{n}",
+        "email": f"p{n}@example.org",
+        "first_name": "Prénom",
+        "last_name": f"Nom {n}",
+        **extra,
+    }
+
+
+def enrol_item(n: int, session: str = "S-1", **extra: object) -> dict[str, object]:
+    return {"external_id": f"E-{n}", "session": session, "participant": participant(n), **extra}
+
+
+@pytest.fixture
+def centre_world(db):  # type: ignore[no-untyped-def]
+    partner = PartnerUserFactory()
+    module = ModuleFactory(code="WS-FB")
+    session = SessionFactory(
+        organiser=partner.partner_centre, module=module, external_id="S-1", capacity=12
+    )
+    return {"partner": partner, "client": client_for(partner), "session": session, "module": module}
+
+
+class TestEnrolmentsBulk:
+    def test_mixed_good_and_bad_items_each_get_their_result(self, centre_world):
+        existing = ProviderFactory(email="p2@example.org")
+        items = [
+            enrol_item(1),
+            enrol_item(2),
+            enrol_item(3, session="NOPE"),
+            {"external_id": "E-4", "session": "S-1", "participant": {"external_id": "P-4"}},
+        ]
+        response = centre_world["client"].post(ENROL, {"items": items}, format="json")
+        assert response.status_code == 200, response.json()
+        results = response.json()["results"]
+        assert [(r["index"], r["result"]) for r in results] == [
+            (0, "created"),
+            (1, "created"),
+            (2, "error"),
+            (3, "error"),
+        ]
+        assert (results[2]["code"], results[2]["field"]) == ("unknown_session", "session")
+        assert results[3]["field"].startswith("participant.")
+        assert Enrolment.objects.count() == 2
+        # P-2 was matched to the existing provider by e-mail; P-1 was created.
+        assert Participant.objects.get(external_id="P-2").provider == existing
+        assert Provider.objects.filter(email="p1@example.org").exists()
+        assert not Provider.objects.filter(email="p4@example.org").exists()
+
+    def test_sending_again_is_unchanged_and_cancelling_is_an_update(self, centre_world):
+        client = centre_world["client"]
+        client.post(ENROL, {"items": [enrol_item(1)]}, format="json")
+        again = client.post(ENROL, {"items": [enrol_item(1)]}, format="json").json()
+        assert again["results"][0]["result"] == "unchanged"
+        cancelled = client.post(
+            ENROL, {"items": [enrol_item(1, status="cancelled")]}, format="json"
+        ).json()
+        assert cancelled["results"][0]["result"] == "updated"
+        assert Enrolment.objects.get().status == "cancelled"
+
+    def test_capacity_still_holds_past_twelve(self, centre_world):
+        items = [enrol_item(n) for n in range(14)]
+        centre_world["client"].post(ENROL, {"items": items}, format="json")
+        statuses = list(Enrolment.objects.order_by("id").values_list("status", flat=True))
+        assert statuses == ["enrolled"] * 12 + ["waitlisted"] * 2
+
+    def test_another_centres_session_is_unknown(self, centre_world):
+        SessionFactory(external_id="OTHER-1")
+        response = centre_world["client"].post(
+            ENROL, {"items": [enrol_item(1, session="OTHER-1")]}, format="json"
+        )
+        assert response.json()["results"][0]["code"] == "unknown_session"
+        assert not Enrolment.objects.exists()
+
+    def test_more_than_a_thousand_items_is_a_413(self, centre_world):
+        items = [enrol_item(n) for n in range(1001)]
+        response = centre_world["client"].post(ENROL, {"items": items}, format="json")
+        assert response.status_code == 413
+        assert response.json()["errors"][0]["code"] == "too_many_items"
+        assert not Enrolment.objects.exists()
+
+    def test_only_partner_centres_push(self, anon, db):
+        from tests.factories import CoordinatorFactory
+
+        assert anon.post(ENROL, {"items": [enrol_item(1)]}, format="json").status_code == 401
+        coordinator = client_for(CoordinatorFactory())
+        assert coordinator.post(ENROL, {"items": [enrol_item(1)]}, format="json").status_code == 403
+
+
+class TestIdempotency:
+    def test_a_replay_gets_the_first_answer_and_writes_nothing(self, centre_world):
+        client = centre_world["client"]
+        body = {"items": [enrol_item(1), enrol_item(2)]}
+        first = client.post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+        replay = client.post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+        assert replay.status_code == first.status_code == 200
+        assert replay.json() == first.json()
+        assert replay["Idempotent-Replayed"] == "true"
+        assert Enrolment.objects.count() == 2
+
+    def test_the_same_key_with_another_body_is_a_422(self, centre_world):
+        client = centre_world["client"]
+        client.post(ENROL, {"items": [enrol_item(1)]}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+        response = client.post(
+            ENROL, {"items": [enrol_item(2)]}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["code"] == "idempotency_key_reused"
+        assert Enrolment.objects.count() == 1
+
+    def test_keys_are_per_caller(self, centre_world):
+        other = PartnerUserFactory()
+        SessionFactory(organiser=other.partner_centre, external_id="S-1")
+        body = {"items": [enrol_item(1)]}
+        centre_world["client"].post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+        response = client_for(other).post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+        assert response.json()["results"][0]["result"] == "created"
+
+    def test_keys_live_at_least_a_day(self, centre_world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from integrations.idempotency import purge_expired
+
+        centre_world["client"].post(
+            ENROL, {"items": [enrol_item(1)]}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+        )
+        assert purge_expired(now=timezone.now() + timedelta(hours=23)) == 0
+        assert purge_expired(now=timezone.now() + timedelta(hours=49)) == 1
+        assert not IdempotencyRecord.objects.exists()
+
+
+class TestCompletionsBulk:
+    def test_completions_are_recorded_corrected_and_left_alone(self, centre_world):
+        client = centre_world["client"]
+        client.post(ENROL, {"items": [enrol_item(1), enrol_item(2)]}, format="json")
+        session = centre_world["session"]
+        session.status = "confirmed"
+        session.save()
+        item = {
+            "external_id": "C-1",
+            "session": "S-1",
+            "participant": "P-1",
+            "module": "WS-FB",
+            "outcome": "attended",
+            "completed_on": "2026-11-02",
+        }
+        bad = {**item, "external_id": "C-2", "participant": "P-9"}
+        first = client.post(COMPLETE, {"items": [item, bad]}, format="json").json()["results"]
+        assert [r["result"] for r in first] == ["created", "error"]
+        assert first[1]["code"] == "unknown_participant"
+        same = client.post(COMPLETE, {"items": [item]}, format="json").json()["results"]
+        assert same[0]["result"] == "unchanged"
+        fixed = client.post(
+            COMPLETE, {"items": [{**item, "outcome": "completed"}]}, format="json"
+        ).json()["results"]
+        assert fixed[0]["result"] == "updated"
+        old, new = Completion.objects.order_by("id")
+        assert old.voided_at is not None
+        assert (new.outcome, new.source, new.external_id) == ("completed", "partner", "C-1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_requests_racing_create_each_record_once():
+    """On PostgreSQL (the suite's second CI run): real concurrent transactions."""
+    if not on_postgres():
+        pytest.skip("Concurrent transactions are proven on PostgreSQL (CI's second run).")
+    partner = PartnerUserFactory()
+    SessionFactory(organiser=partner.partner_centre, external_id="S-1", capacity=50)
+    body = {"items": [enrol_item(n) for n in range(20)]}
+    barrier = threading.Barrier(2)
+    answers: list[dict[str, object]] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            response = client_for(partner).post(
+                ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="race"
+            )
+            answers.append(response.json())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 2
+    assert answers[0] == answers[1]
+    assert Enrolment.objects.count() == 20
+    assert Participant.objects.count() == 20
