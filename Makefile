@@ -6,7 +6,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema roles-doc install migrate demo clean
+.PHONY: run test lint schema roles-doc install migrate demo worker clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ run: demo
 	@$(MANAGE) demo_logins
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: migrate
+	$(MANAGE) db_worker
 
 lint: install
 	$(VENV)/bin/ruff check .

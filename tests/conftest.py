@@ -16,6 +16,12 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_stay_queued(settings: Any) -> None:
+    """Background tasks are queued, not run: tests run them explicitly when they mean to."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
 def bearer(user: User) -> str:
     """An Authorization header value for `user`."""
     return f"Bearer {AccessToken.for_user(user)}"

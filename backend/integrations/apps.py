@@ -8,4 +8,4 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Intégrations"
 
     def ready(self) -> None:
-        from integrations import schema  # noqa: F401 - registers the OAuth2 scheme
+        from integrations import schema, signals  # noqa: F401 - the OAuth2 scheme, listeners

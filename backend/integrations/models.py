@@ -87,3 +87,63 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WebhookSubscription(models.Model):
+    """A partner centre's endpoint for events about its own sessions."""
+
+    partner_centre = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField("adresse", max_length=500)
+    events = models.JSONField("évènements", default=list)
+    secret = models.CharField("secret", max_length=200)
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "abonnement webhook"
+        verbose_name_plural = "abonnements webhook"
+        ordering = ["partner_centre", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    DELIVERED = "delivered", "Livrée"
+    FAILED = "failed", "Abandonnée"
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one subscription, with its attempts."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=50)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "livraison webhook"
+        verbose_name_plural = "livraisons webhook"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription_id}"

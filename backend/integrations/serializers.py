@@ -6,10 +6,11 @@ from rest_framework import serializers
 
 from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
-from integrations.models import PartnerClient
+from integrations.models import PartnerClient, WebhookDelivery, WebhookSubscription
 from integrations.services_bulk import MAX_ITEMS
 from people.models import OrganisationKind
 from training.models import Outcome
+from training.signals import EVENTS
 
 
 class PartnerClientSerializer(StrictModelSerializer):
@@ -100,3 +101,57 @@ class BulkResultSerializer(serializers.Serializer[Any]):
 
 class BulkResponseSerializer(serializers.Serializer[Any]):
     results = BulkResultSerializer(many=True)
+
+
+class WebhookSerializer(StrictModelSerializer):
+    """A partner centre's subscription: where to POST which events, signed with `secret`."""
+
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(e, e) for e in EVENTS]),
+        min_length=1,
+        max_length=len(EVENTS),
+    )
+    secret = StrictCharField(
+        write_only=True,
+        min_length=16,
+        max_length=200,
+        help_text="Used to sign deliveries (HMAC-SHA256); never shown again.",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "id",
+            "partner_centre",
+            "url",
+            "events",
+            "secret",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["partner_centre"]
+        extra_kwargs = {"is_active": {"required": False}}
+
+    def validate_events(self, events: list[str]) -> list[str]:
+        return sorted(set(events))
+
+
+class WebhookDeliverySerializer(StrictModelSerializer):
+    """One event sent to a subscription: status, attempts, last answer."""
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "payload",
+            "status",
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "next_attempt_at",
+            "delivered_at",
+            "created_at",
+        ]
+        read_only_fields = fields

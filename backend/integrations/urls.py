@@ -6,6 +6,7 @@ from integrations import views
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("partner-clients", views.PartnerClientViewSet, basename="partner-client")
+router.register("webhooks", views.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("enrolments/bulk/", views.EnrolmentBulkView.as_view(), name="enrolments-bulk"),

@@ -14,12 +14,12 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from api.openapi import ErrorResponse413Serializer, ErrorResponse422Serializer
-from api.permissions import PARTNER, IsCoordinator, RolePermission
+from api.permissions import COORDINATOR, PARTNER, IsCoordinator, RolePermission, role_of
 from api.schema import crud_schema
-from api.viewsets import ID_PATTERN
+from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from integrations import services, services_bulk
 from integrations.idempotency import idempotent
-from integrations.models import PartnerClient
+from integrations.models import PartnerClient, WebhookSubscription
 from integrations.serializers import (
     BulkResponseSerializer,
     CompletionBulkItemSerializer,
@@ -27,6 +27,8 @@ from integrations.serializers import (
     EnrolmentBulkItemSerializer,
     EnrolmentBulkSerializer,
     PartnerClientSerializer,
+    WebhookDeliverySerializer,
+    WebhookSerializer,
 )
 from integrations.services_bulk import MAX_ITEMS, first_error
 
@@ -178,3 +180,48 @@ class CompletionBulkView(BulkView):
     )
     def post(self, request: Request) -> Response:
         return super().post(request)
+
+
+@crud_schema("webhook", "webhooks", writes="partner centres (for themselves)")
+class WebhookViewSet(ScopedQuerysetMixin, ModelViewSet):
+    """A partner centre's webhook subscriptions: events about its own sessions, POSTed to
+    its URL, signed with its secret (see docs/integration.md). Coordinators may read them."""
+
+    serializer_class = WebhookSerializer
+    scoped_model = WebhookSubscription
+    permission_classes = [RolePermission]
+    action_roles = {
+        "list": {PARTNER, COORDINATOR},
+        "retrieve": {PARTNER, COORDINATOR},
+        "deliveries": {PARTNER, COORDINATOR},
+        "create": {PARTNER},
+        "update": {PARTNER},
+        "partial_update": {PARTNER},
+        "destroy": {PARTNER},
+    }
+    ordering_fields = ["created_at"]
+    schema_tags = ["integrations"]
+
+    def scoped_queryset(self) -> QuerySet[WebhookSubscription]:
+        queryset = WebhookSubscription.objects.all()
+        if role_of(self.request.user) == COORDINATOR:
+            return queryset
+        return queryset.filter(
+            partner_centre_id=getattr(self.request.user, "partner_centre_id", None)
+        )
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        serializer.save(partner_centre=self.request.user.partner_centre)  # type: ignore[union-attr]
+
+    @extend_schema(
+        summary="List a webhook's deliveries",
+        description="Newest first: status (`pending`, `delivered`, `failed`), attempts, "
+        "the last response code and the next attempt.",
+        responses=WebhookDeliverySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        subscription = self.get_object()
+        page = self.paginate_queryset(subscription.deliveries.all())
+        serializer = WebhookDeliverySerializer(page, many=True)
+        return self.get_paginated_response(serializer.data)

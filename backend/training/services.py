@@ -19,6 +19,7 @@ from training.models import (
     Source,
 )
 from training.selectors import session_module_ids
+from training.signals import announce
 
 # The lifecycle: which status may follow which.
 TRANSITIONS: dict[str, set[str]] = {
@@ -78,6 +79,8 @@ def _transition(session: Session, status: str, reason: str = "") -> Session:
     if status == SessionStatus.CANCELLED:
         session.cancel_reason = reason
     session.save(update_fields=["status", "cancel_reason", "updated_at"])
+    if status in (SessionStatus.CONFIRMED, SessionStatus.CANCELLED):
+        announce(f"session.{status}", session)
     return session
 
 
@@ -158,7 +161,7 @@ def enrolment_create(
         raise DomainError("This provider is already enrolled in this session.", code="duplicate")
     enrolled = active.filter(status=EnrolmentStatus.ENROLLED).count()
     status = EnrolmentStatus.ENROLLED if enrolled < session.capacity else EnrolmentStatus.WAITLISTED
-    return Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         session=session,
         provider=provider,
         status=status,
@@ -166,6 +169,8 @@ def enrolment_create(
         external_id=external_id,
         source_centre=source_centre,
     )
+    announce("enrolment.created", enrolment)
+    return enrolment
 
 
 @transaction.atomic
@@ -181,11 +186,13 @@ def enrolment_cancel(*, enrolment: Enrolment) -> Enrolment:
     enrolment.status = EnrolmentStatus.CANCELLED
     enrolment.cancelled_at = timezone.now()
     enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
+    announce("enrolment.cancelled", enrolment)
     if freed:
         first = session.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by("id").first()
         if first is not None:
             first.status = EnrolmentStatus.ENROLLED
             first.save(update_fields=["status", "updated_at"])
+            announce("enrolment.promoted", first)
     return enrolment
 
 
@@ -232,7 +239,7 @@ def completion_create(
             raise DomainError(
                 "An outcome is already recorded; void it to correct it.", code="duplicate"
             )
-    return Completion.objects.create(
+    completion = Completion.objects.create(
         provider=provider,
         module_id=module_id,
         session=session,
@@ -243,6 +250,8 @@ def completion_create(
         external_id=external_id,
         source_centre=source_centre,
     )
+    announce("completion.recorded", completion)
+    return completion
 
 
 @transaction.atomic
@@ -254,7 +263,8 @@ def completion_void(*, completion: Completion, reason: str, actor: Any) -> Compl
     completion.voided_at = timezone.now()
     completion.voided_by = actor
     completion.void_reason = reason
-    completion.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    completion.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    announce("completion.voided", completion)
     return completion
 
 
@@ -295,7 +305,8 @@ def attendance_record(
         if current is not None:
             current.voided_at, current.voided_by = now, actor
             current.void_reason = "corrected by attendance sheet"
-            current.save(update_fields=["voided_at", "voided_by", "void_reason"])
+            current.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+            announce("completion.voided", current)
         created = Completion.objects.create(
             provider=provider,
             module=module,
@@ -305,6 +316,7 @@ def attendance_record(
             source=Source.TRAINER,
             recorded_by=actor,
         )
+        announce("completion.recorded", created)
         live[(provider.pk, module.pk)] = created
         results.append(
             {

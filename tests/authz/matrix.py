@@ -454,6 +454,45 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
         ),
         row("401 403 403 403 403 200 403"),
     ),
+    "GET /api/v1/webhooks/": (url("/api/v1/webhooks/"), row("401 403 403 403 403 200 200")),
+    "POST /api/v1/webhooks/": (
+        url(
+            "/api/v1/webhooks/",
+            {
+                "url": "https://centre.example/hooks",
+                "events": ["session.confirmed"],
+                "secret": "s" * 20,
+            },
+        ),
+        row("401 403 403 403 403 201 403"),
+    ),
+    "GET /api/v1/webhooks/{id}/": (
+        url("/api/v1/webhooks/{webhook}/"),
+        row("401 403 403 403 403 200 200"),
+    ),
+    "PUT /api/v1/webhooks/{id}/": (
+        url(
+            "/api/v1/webhooks/{webhook}/",
+            {
+                "url": "https://centre.example/v2",
+                "events": ["session.cancelled"],
+                "secret": "t" * 20,
+            },
+        ),
+        row("401 403 403 403 403 200 403"),
+    ),
+    "PATCH /api/v1/webhooks/{id}/": (
+        url("/api/v1/webhooks/{webhook}/", {"is_active": False}),
+        row("401 403 403 403 403 200 403"),
+    ),
+    "DELETE /api/v1/webhooks/{id}/": (
+        url("/api/v1/webhooks/{webhook}/"),
+        row("401 403 403 403 403 204 403"),
+    ),
+    "GET /api/v1/webhooks/{id}/deliveries/": (
+        url("/api/v1/webhooks/{webhook}/deliveries/"),
+        row("401 403 403 403 403 200 200"),
+    ),
     # Progress
     "GET /api/v1/self-assessments/": (url("/api/v1/self-assessments/"), row(SIGNED_IN)),
     "POST /api/v1/self-assessments/": (

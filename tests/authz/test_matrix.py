@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from catalogue.models import ModuleCompetency, PathStep
+from integrations.models import WebhookSubscription
 from integrations.services import partner_client_create
 from progress.models import SelfAssessment
 from tests.authz.matrix import OPERATIONS, ROLES
@@ -66,7 +67,14 @@ def scene() -> dict[str, Any]:
     partner_client, _ = partner_client_create(
         partner_centre=partner_user.partner_centre, name="Logiciel", actor=None
     )
+    webhook = WebhookSubscription.objects.create(
+        partner_centre=partner_user.partner_centre,
+        url="https://centre.example/hooks",
+        events=["session.confirmed"],
+        secret="s" * 20,
+    )
     return {
+        "webhook": webhook,
         "partner_centre": partner_user.partner_centre,
         "partner_client": partner_client,
         "office": office,

@@ -243,3 +243,18 @@ class TestVisibility:
         for _ in range(20):
             EnrolmentFactory(session=SessionFactory(trainers=[TrainerFactory()]))
         assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_daily_decision_can_be_queued_for_the_worker():
+    from training.tasks import decide_sessions_task
+
+    session = SessionFactory(min_participants=1, decision_date=dt.date(2027, 1, 1))
+    out = StringIO()
+    call_command("decide_sessions", "--today", "2027-01-01", "--enqueue", stdout=out)
+    assert "Queued" in out.getvalue()
+    session.refresh_from_db()
+    assert session.status == "open"  # queued, not yet run
+    assert decide_sessions_task.call("2027-01-01") == {"confirmed": 0, "cancelled": 1}
+    session.refresh_from_db()
+    assert session.status == "cancelled"

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from training.services import sessions_decide
+from training.tasks import decide_sessions_task
 
 
 class Command(BaseCommand):
@@ -22,9 +23,18 @@ class Command(BaseCommand):
             default=None,
             help="Decide as of this date (YYYY-MM-DD); default: today.",
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue the decision for the background worker (make worker) instead.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["today"] or timezone.localdate()
+        if options["enqueue"]:
+            result = decide_sessions_task.enqueue(today.isoformat())
+            self.stdout.write(f"Queued the decision for {today} ({result.id}).")
+            return
         decided = sessions_decide(today=today)
         self.stdout.write(
             f"Decided sessions due by {today}: {decided['confirmed']} confirmed, "

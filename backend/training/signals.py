@@ -1,0 +1,30 @@
+"""What the training services announce, once their transaction has committed.
+
+Listeners (integrations' webhooks) subscribe here; training imports none of them.
+Each signal is sent with `event` (e.g. `session.confirmed`) and the record.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+
+training_event = Signal()
+
+EVENTS = (
+    "session.confirmed",
+    "session.cancelled",
+    "enrolment.created",
+    "enrolment.cancelled",
+    "enrolment.promoted",
+    "completion.recorded",
+    "completion.voided",
+)
+
+
+def announce(event: str, record: Any) -> None:
+    """Send `event` about `record` after the current transaction commits."""
+    assert event in EVENTS, event
+    transaction.on_commit(
+        lambda: training_event.send(sender=type(record), event=event, record=record)
+    )
