@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from drf_standardized_errors.formatter import ExceptionFormatter as BaseExceptionFormatter
+from drf_standardized_errors.formatter import flatten_errors
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
 from rest_framework import exceptions, serializers, status
@@ -93,8 +94,21 @@ BUSINESS_RULE_CODES = frozenset(
 )
 
 
+def _string_keys(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {str(key): _string_keys(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_string_keys(item) for item in detail]
+    return detail
+
+
 class ExceptionFormatter(BaseExceptionFormatter):
     """Error attrs are always strings: a list body's item 0 is `"0"` (`"0.level"`), not 0."""
+
+    def get_errors(self) -> Any:
+        # DRF keys a list's item errors by position (an int): name them "0", "1", …
+        # before flattening, or item 0 loses its prefix ("level" instead of "0.level").
+        return flatten_errors(_string_keys(self.exc.detail))
 
     def format_error_response(self, error_response: ErrorResponse) -> Any:
         for error in error_response.errors:

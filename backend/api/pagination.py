@@ -3,7 +3,7 @@
 from typing import Any
 
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -98,6 +98,9 @@ class ChangeFeedPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         params = request.query_params
         if "updated_since" in params or "cursor" in params:
+            page = params.get(self.page_query_param)
+            if page is not None and not (page.isdigit() and int(page) >= 1):
+                raise NotFound("Invalid page.")
             self.feed = _FeedCursor()
             return self.feed.paginate_queryset(queryset, request, view)
         self.feed = None

@@ -65,6 +65,9 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             )
             for field in fields:
                 extra.setdefault(f"INDEX.{field.name}", set()).update(field.error_codes)
+            for name, codes in list(extra.items()):
+                if not name.startswith("INDEX") and name not in ("non_field_errors", "ordering"):
+                    extra.setdefault(f"INDEX.{name}", set()).update(codes)
             extra.setdefault("INDEX", set()).update({"null", "invalid"})
             extra.setdefault("non_field_errors", set()).update(
                 {"min_length", "max_length", "not_a_list"}

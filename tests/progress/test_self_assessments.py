@@ -200,3 +200,13 @@ class TestReading:
             SelfAssessment.objects.order_by("-assessed_at").values_list("id", flat=True)
         )
         assert seen == expected
+
+
+@pytest.mark.django_db
+def test_errors_in_a_list_name_every_item_by_position():
+    response = client_for(ProviderUserFactory()).post(
+        URL,
+        [{"competency": 999999, "level": 1}, {"competency": 999998, "level": 1}],
+        format="json",
+    )
+    assert [e["attr"] for e in response.json()["errors"]] == ["0.competency", "1.competency"]
