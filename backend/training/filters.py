@@ -28,6 +28,7 @@ class SessionFilter(FilterSet):
     trainer = IdFilter(field_name="trainers", label="Trainer (id)", distinct=True)
     module_format = ChoiceFilter(field_name="module__format", choices=ModuleFormat.choices)
     commune = django_filters.CharFilter(lookup_expr="iexact")
+    external_id = django_filters.CharFilter(label="The organiser's own id")
     starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
