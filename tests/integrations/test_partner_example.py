@@ -18,7 +18,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "partner_s
 
 def load_example() -> ModuleType:
     spec = importlib.util.spec_from_file_location("partner_sync", EXAMPLE)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
