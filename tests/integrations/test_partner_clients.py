@@ -132,3 +132,23 @@ class TestPartnerClients:
         )
         assert response.status_code == 201, response.json()
         assert response.json()["organiser"] == centre.pk
+
+
+@pytest.mark.django_db
+def test_coordinators_create_and_revoke_clients_in_the_admin(admin_client):
+    centre = PartnerCentreFactory()
+    response = admin_client.post(
+        "/admin/integrations/partnerclient/add/",
+        {"partner_centre": centre.pk, "name": "Logiciel"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    client = PartnerClient.objects.get()
+    assert client.application.client_id in response.content.decode()
+    assert "secret (shown once)" in response.content.decode()
+    admin_client.post(
+        "/admin/integrations/partnerclient/",
+        {"action": "revoke", "_selected_action": [client.pk]},
+    )
+    client.refresh_from_db()
+    assert client.revoked_at is not None
