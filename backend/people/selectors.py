@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
 
 from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
@@ -25,18 +26,15 @@ def provider_list(*, user: Any) -> QuerySet[Provider]:
         return queryset
     if role == PROVIDER and user.provider_id:
         return queryset.filter(pk=user.provider_id)
+    # Participants are read from enrolments themselves: filtering providers through a
+    # multi-valued relation would mix one provider's enrolments in different sessions.
+    enrolments = apps.get_model("training", "Enrolment").objects
     if role == TRAINER and user.trainer_id:
-        return queryset.filter(
-            pk__in=Provider.objects.filter(enrolments__session__trainers=user.trainer_id)
-            .exclude(enrolments__status="cancelled")
-            .values("pk")
-        )
+        taught = enrolments.filter(session__trainers=user.trainer_id).exclude(status="cancelled")
+        return queryset.filter(pk__in=taught.values("provider_id"))
     if role == PARTNER and user.partner_centre_id:
-        return queryset.filter(
-            pk__in=Provider.objects.filter(
-                enrolments__session__organiser_id=user.partner_centre_id
-            ).values("pk")
-        )
+        theirs = enrolments.filter(session__organiser_id=user.partner_centre_id)
+        return queryset.filter(pk__in=theirs.values("provider_id"))
     return queryset.none()
 
 

@@ -48,7 +48,11 @@ def session_list(*, user: Any) -> QuerySet[Session]:
         mine = Enrolment.objects.filter(session=OuterRef("pk"), provider_id=user.provider_id)
         return queryset.filter(public | Exists(mine))
     if role == TRAINER and user.trainer_id:
-        return queryset.filter(public | Q(trainers=user.trainer_id)).distinct()
+        # Exists, not a join: a join on trainers would multiply the head counts.
+        trains = Session.trainers.through.objects.filter(
+            session_id=OuterRef("pk"), trainer_id=user.trainer_id
+        )
+        return queryset.filter(public | Exists(trains))
     if role == PARTNER:
         return queryset.filter(organiser_id=user.partner_centre_id)
     return queryset.filter(public)

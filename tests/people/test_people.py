@@ -185,3 +185,13 @@ class TestStructures:
         client = client_for(user)
         assert client.get(f"/api/v1/trainers/{user.trainer.pk}/").json()["is_facilitator"] is True
         assert client.get(f"/api/v1/trainers/{other.trainer.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_participant_who_cancelled_elsewhere_is_still_the_trainers_participant():
+    trainer = TrainerUserFactory()
+    provider = ProviderFactory()
+    EnrolmentFactory(session=SessionFactory(trainers=[trainer.trainer]), provider=provider)
+    EnrolmentFactory(provider=provider, status="cancelled")
+    ids = [p["id"] for p in client_for(trainer).get("/api/v1/providers/").json()["results"]]
+    assert ids == [provider.pk]

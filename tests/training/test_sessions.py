@@ -258,3 +258,16 @@ def test_the_daily_decision_can_be_queued_for_the_worker():
     assert decide_sessions_task.call("2027-01-01") == {"confirmed": 0, "cancelled": 1}
     session.refresh_from_db()
     assert session.status == "cancelled"
+
+
+@pytest.mark.django_db
+def test_head_counts_are_right_whoever_reads_them():
+    trainer = TrainerUserFactory()
+    session = SessionFactory(trainers=[trainer.trainer, TrainerFactory(), TrainerFactory()])
+    EnrolmentFactory.create_batch(3, session=session)
+    EnrolmentFactory(session=session, status="waitlisted")
+    for client in (client_for(trainer), client_for(CoordinatorFactory())):
+        body = client.get(f"{URL}{session.pk}/").json()
+        assert (body["enrolled_count"], body["waitlisted_count"], body["places_left"]) == (3, 1, 9)
+        listed = client.get(URL).json()["results"]
+        assert [s["enrolled_count"] for s in listed] == [3]
