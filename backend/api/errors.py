@@ -90,6 +90,8 @@ BUSINESS_RULE_CODES = frozenset(
         "one_provider",
         # A date-time at the very edge of the calendar, outside what can be stored.
         "overflow",
+        # A URL that JSON Schema's `uri` format admits but no server can be reached at.
+        "invalid_url",
     }
 )
 

@@ -94,11 +94,22 @@ class BulkView(APIView):
         super().initial(request, *args, **kwargs)
 
     def post(self, request: Request) -> Response:
-        items = request.data.get("items") if isinstance(request.data, dict) else None
-        if isinstance(items, list) and len(items) > MAX_ITEMS:
+        data = request.data if isinstance(request.data, dict) else {}
+        items = data.get("items")
+        if "items" not in data:
+            raise ValidationError({"items": ["This field is required."]}, code="required")
+        if items is None:
+            raise ValidationError({"items": ["This field may not be null."]}, code="null")
+        if not isinstance(items, list):
+            raise ValidationError(
+                {"items": {"non_field_errors": ["Expected a list of items."]}}, code="not_a_list"
+            )
+        if len(items) > MAX_ITEMS:
             raise PayloadTooLarge()
-        if not isinstance(items, list) or not items:
-            raise ValidationError({"items": [f"A list of 1 to {MAX_ITEMS} items."]}, code="invalid")
+        if not items:
+            raise ValidationError(
+                {"items": {"non_field_errors": ["Send at least one item."]}}, code="min_length"
+            )
         return idempotent(request, lambda: self._run(request, items))
 
     def _run(self, request: Request, items: list[Any]) -> Response:
@@ -183,6 +194,7 @@ class CompletionBulkView(BulkView):
 
 
 @crud_schema("webhook", "webhooks", writes="partner centres (for themselves)")
+@extend_validation_errors(["invalid_url"], field_name="url", methods=["post", "put", "patch"])
 class WebhookViewSet(ScopedQuerysetMixin, ModelViewSet):
     """A partner centre's webhook subscriptions: events about its own sessions, POSTed to
     its URL, signed with its secret (see docs/integration.md). Coordinators may read them."""
