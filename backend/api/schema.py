@@ -3,6 +3,9 @@
 import re
 from typing import Any
 
+from django.utils import translation
+from django.utils.functional import Promise
+from drf_spectacular import generators
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_utils import (
@@ -191,3 +194,23 @@ def postprocess_indexed_error_attrs(result: dict[str, Any], **kwargs: Any) -> di
         ):
             component.pop("discriminator")
     return result
+
+
+class SchemaGenerator(generators.SchemaGenerator):
+    """The schema is written in English whatever the request's or the command's language,
+    so the served schema, `manage.py spectacular` and the committed file are the same."""
+
+    def get_schema(self, request: Any = None, public: bool = False) -> Any:
+        with translation.override("en"):
+            # Lazy texts are rendered here, while English is active.
+            return _resolve_lazy(super().get_schema(request=request, public=public))
+
+
+def _resolve_lazy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_resolve_lazy(key): _resolve_lazy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_resolve_lazy(item) for item in value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value

@@ -14,7 +14,8 @@ METHODS = {"get", "post", "put", "patch", "delete"}
 
 def generate() -> str:
     out = StringIO()
-    call_command("spectacular", "--lang", "en", "--validate", "--fail-on-warn", stdout=out)
+    # No --lang: the schema is English whatever the active language (api.schema).
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     return out.getvalue()
 
 
