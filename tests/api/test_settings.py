@@ -71,3 +71,15 @@ def test_a_database_url_that_is_neither_sqlite_nor_postgres_is_refused():
     result = run_check({"DATABASE_URL": "mysql://root@localhost/x"})
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_every_model_change_has_its_migration():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BACKEND,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
