@@ -122,8 +122,10 @@ class BulkView(APIView):
             else:
                 field, code, detail = first_error(serializer.errors)
                 external_id = raw.get("external_id") if isinstance(raw, dict) else None
+                # Echo only an id that could be valid (no NUL: PostgreSQL cannot store it).
+                echo = isinstance(external_id, str) and "\x00" not in external_id
                 results[index] = {
-                    "external_id": external_id if isinstance(external_id, str) else None,
+                    "external_id": external_id[:100] if echo else None,
                     "result": "error",
                     "code": code,
                     "field": field,

@@ -214,3 +214,14 @@ def test_two_identical_requests_racing_create_each_record_once():
     assert answers[0] == answers[1]
     assert Enrolment.objects.count() == 20
     assert Participant.objects.count() == 20
+
+
+def test_an_invalid_id_with_a_nul_is_not_echoed_and_the_answer_is_stored(centre_world):
+    item = {**enrol_item(1), "external_id": "E\x00-1"}
+    response = centre_world["client"].post(
+        ENROL, {"items": [item]}, format="json", HTTP_IDEMPOTENCY_KEY="nul"
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["result"] == "error"
+    assert response.json()["results"][0]["external_id"] is None
+    assert IdempotencyRecord.objects.get(key="nul").status_code == 200
