@@ -123,9 +123,13 @@ class BulkView(APIView):
                 field, code, detail = first_error(serializer.errors)
                 external_id = raw.get("external_id") if isinstance(raw, dict) else None
                 # Echo only an id that could be valid (no NUL: PostgreSQL cannot store it).
-                echo = isinstance(external_id, str) and "\x00" not in external_id
+                echoed = (
+                    external_id[:100]
+                    if isinstance(external_id, str) and "\x00" not in external_id
+                    else None
+                )
                 results[index] = {
-                    "external_id": external_id[:100] if echo else None,
+                    "external_id": echoed,
                     "result": "error",
                     "code": code,
                     "field": field,
