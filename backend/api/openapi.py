@@ -4,35 +4,6 @@ from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
 
-class Error409Serializer(serializers.Serializer[object]):
-    code = serializers.ChoiceField(choices=[("conflict", "conflict"), ("protected", "protected")])
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse409Serializer(serializers.Serializer[object]):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error409Serializer(many=True)  # type: ignore[assignment]
-
-
-class Error401Serializer(serializers.Serializer[object]):
-    code = serializers.ChoiceField(
-        choices=[
-            ("not_authenticated", "not_authenticated"),
-            ("authentication_failed", "authentication_failed"),
-            ("token_not_valid", "token_not_valid"),
-            ("no_active_account", "no_active_account"),
-        ]
-    )
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse401Serializer(serializers.Serializer[object]):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error401Serializer(many=True)  # type: ignore[assignment]
-
-
 def _error_response(name: str, codes: list[str]) -> type[serializers.Serializer[object]]:
     error = type(
         f"Error{name}Serializer",
@@ -55,3 +26,7 @@ def _error_response(name: str, codes: list[str]) -> type[serializers.Serializer[
 
 ErrorResponse413Serializer = _error_response("413", ["too_many_items"])
 ErrorResponse422Serializer = _error_response("422", ["idempotency_key_reused"])
+ErrorResponse401Serializer = _error_response(
+    "401", ["not_authenticated", "authentication_failed", "token_not_valid", "no_active_account"]
+)
+ErrorResponse409Serializer = _error_response("409", ["conflict", "protected"])
