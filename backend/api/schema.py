@@ -1,18 +1,21 @@
 """OpenAPI generation: error responses, tags and summaries for every operation."""
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import translation
 from django.utils.functional import Promise
 from drf_spectacular import generators
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_utils import (
     get_flat_serializer_fields,
     get_serializer_fields_with_error_codes,
 )
 from rest_framework import serializers
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
@@ -40,6 +43,37 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             and (self._determine_fields_with_error_codes() or self._get_extra_validation_errors())
         )
 
+    def _is_export_list(self) -> bool:
+        return bool(
+            self.method == "GET"
+            and getattr(self.view, "export_columns", None)
+            and self._is_list_view()
+        )
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self._is_export_list():
+            parameters.append(
+                OpenApiParameter(
+                    "format",
+                    str,
+                    enum=["json", "csv", "xlsx"],
+                    description="`csv` or `xlsx` download every row of the list, with the "
+                    "same filters, search and order, as a spreadsheet (not paginated).",
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if self._is_export_list() and "200" in responses:
+            content = responses["200"].setdefault("content", {})
+            content[CSV] = {"schema": {"type": "string"}}
+            content[XLSX] = {"schema": {"type": "string", "format": "binary"}}
+        return responses
+
     def get_auth(self) -> list[dict[str, list[str]]]:
         auths: list[dict[str, list[str]]] = super().get_auth()
         anonymous_ok = any(
@@ -57,6 +91,8 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         page_size_param = getattr(paginator, "page_size_query_param", None)
         if page_size_param:
             extra.setdefault(page_size_param, set()).add("invalid")
+        if self._is_export_list():
+            extra.setdefault("format", set()).add("invalid_choice")
         view_ordering = getattr(self.view, "ordering_fields", None)
         if self.method == "GET" and view_ordering and self._is_list_view():
             extra.setdefault("ordering", set()).add("invalid_choice")

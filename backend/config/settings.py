@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "training",
     "progress",
     "integrations",
+    "reports",
     "demo",
 ]
 
@@ -189,6 +190,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # `?format=` chooses an export (csv, xlsx) on the views that offer one; see api.exports.
+    "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("people.urls")),
     path("", include("training.urls")),
     path("", include("integrations.urls")),
+    path("", include("reports.urls")),
 ]
 
 urlpatterns = [

@@ -220,7 +220,11 @@ def _session(
         if session.status != SessionStatus.CANCELLED:
             reason = item.get("cancel_reason", "")
             session = training_services.session_cancel(
-                session=session, reason=REASONS.get(reason, reason)
+                session=session,
+                reason=REASONS.get(reason, reason),
+                cause=item.get(
+                    "cancel_cause", "too_few_participants" if reason in REASONS else "other"
+                ),
             )
     else:
         if target in (SessionStatus.CONFIRMED, SessionStatus.COMPLETED) and (

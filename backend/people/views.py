@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework.serializers import BaseSerializer
 
+from api.export_views import ExportMixin
 from api.pagination import ChangeFeedPagination
 from api.permissions import (
     COORDINATOR,
@@ -18,7 +19,7 @@ from api.permissions import (
 )
 from api.schema import crud_schema
 from api.viewsets import ModelViewSet, ScopedQuerysetMixin
-from people import selectors
+from people import columns, selectors
 from people.filters import BusinessFilter, OrganisationFilter, ProviderFilter, TrainerFilter
 from people.models import Business, Provider, Trainer
 from people.serializers import (
@@ -79,12 +80,14 @@ class BusinessViewSet(ScopedQuerysetMixin, ModelViewSet):
 
 @crud_schema("provider", "providers")
 @extend_validation_errors(["unique"], field_name="email", methods=["post", "put", "patch"])
-class ProviderViewSet(ScopedQuerysetMixin, ModelViewSet):
+class ProviderViewSet(ExportMixin, ScopedQuerysetMixin, ModelViewSet):
     """Providers (learners). Coordinators manage all; a provider sees and edits their own
     profile (contact and consent only); a trainer sees the participants of the sessions
     they train; a partner centre those of its sessions."""
 
     pagination_class = ChangeFeedPagination
+    export_filename = "providers"
+    export_columns = columns.PROVIDERS
     scoped_model = Provider
     filterset_class = ProviderFilter
     permission_classes = [RolePermission]

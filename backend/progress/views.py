@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.export_views import ExportMixin
 from api.pagination import CursorPagination
 from api.permissions import (
     COORDINATOR,
@@ -28,7 +29,7 @@ from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ScopedQuerysetMixin
 from people.models import Provider
 from people.selectors import provider_of
-from progress import selectors, services
+from progress import columns, selectors, services
 from progress.filters import SelfAssessmentFilter
 from progress.models import SelfAssessment
 from progress.serializers import ProgressSerializer, SelfAssessmentSerializer
@@ -59,13 +60,19 @@ RATINGS = PolymorphicProxySerializer(
 @extend_validation_errors(["in_future"], field_name="assessed_at", methods=["post"])
 @extend_validation_errors(["one_provider"], field_name="provider", methods=["post"])
 class SelfAssessmentViewSet(
-    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ExportMixin,
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Self-assessments: each provider rates their own level per competency, as often as
     they like. Append-only: never changed or deleted through the API. Providers see their
     own, trainers their participants', coordinators all."""
 
     scoped_model = SelfAssessment
+    export_filename = "self-assessments"
+    export_columns = columns.SELF_ASSESSMENTS
     serializer_class = SelfAssessmentSerializer
     # A list body: its items' errors are documented as `INDEX.field` (see api.schema).
     list_body_serializer = SelfAssessmentSerializer
@@ -84,6 +91,9 @@ class SelfAssessmentViewSet(
 
     def scoped_queryset(self) -> QuerySet[Any]:
         return selectors.self_assessment_list(user=self.request.user)
+
+    def export_annotations(self) -> dict[str, Any]:
+        return columns.self_assessment_annotations()
 
     @extend_schema(
         summary="Record self-assessments",

@@ -23,6 +23,16 @@ class SessionStatus(models.TextChoices):
     COMPLETED = "completed", "Terminée"
 
 
+class CancelCause(models.TextChoices):
+    """Why a session was cancelled, for the office's reports (the reason text is for people)."""
+
+    TOO_FEW_PARTICIPANTS = "too_few_participants", "Pas assez de participants"
+    TRAINER_UNAVAILABLE = "trainer_unavailable", "Formateur·rice indisponible"
+    VENUE_UNAVAILABLE = "venue_unavailable", "Lieu indisponible"
+    WEATHER = "weather", "Météo"
+    OTHER = "other", "Autre"
+
+
 class Session(models.Model):
     """A scheduled run of a module or of a whole learning path."""
 
@@ -48,6 +58,9 @@ class Session(models.Model):
         "statut", max_length=20, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
     cancel_reason = models.CharField("motif d'annulation", max_length=300, blank=True, default="")
+    cancel_cause = models.CharField(
+        "cause d'annulation", max_length=30, choices=CancelCause.choices, blank=True, default=""
+    )
     external_id = models.CharField("identifiant externe", max_length=100, null=True, blank=True)
     # Kept equal to the first and last slot by the services, for ordering and filtering.
     starts_at = models.DateTimeField("début", null=True, blank=True)
@@ -79,6 +92,13 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=SessionStatus.CANCELLED) | ~Q(cancel_reason=""),
                 name="session_cancelled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=SessionStatus.CANCELLED) & Q(cancel_cause__in=CancelCause.values)
+                )
+                | (~Q(status=SessionStatus.CANCELLED) & Q(cancel_cause="")),
+                name="session_cancel_cause_valid",
             ),
             models.UniqueConstraint(
                 fields=["organiser", "external_id"],

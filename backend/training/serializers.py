@@ -10,7 +10,15 @@ from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from catalogue.models import Module
 from people.models import Provider
-from training.models import Completion, Enrolment, EnrolmentStatus, Outcome, Session, SessionSlot
+from training.models import (
+    CancelCause,
+    Completion,
+    Enrolment,
+    EnrolmentStatus,
+    Outcome,
+    Session,
+    SessionSlot,
+)
 
 
 class SessionSlotSerializer(StrictModelSerializer):
@@ -71,6 +79,7 @@ class SessionSerializer(StrictModelSerializer):
             "funding",
             "status",
             "cancel_reason",
+            "cancel_cause",
             "external_id",
             "enrolled_count",
             "waitlisted_count",
@@ -78,7 +87,7 @@ class SessionSerializer(StrictModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "cancel_reason", "starts_at", "ends_at"]
+        read_only_fields = ["status", "cancel_reason", "cancel_cause", "starts_at", "ends_at"]
         extra_kwargs = {
             "capacity": {"min_value": 1, "max_value": 100000},
             "min_participants": {"min_value": 0, "max_value": 100000},
@@ -147,6 +156,12 @@ class CancelSerializer(serializers.Serializer[Any]):
     """Why a session or record is cancelled."""
 
     reason = StrictCharField(max_length=300)
+
+
+class SessionCancelSerializer(CancelSerializer):
+    """Why a session is cancelled: the text participants read, and a cause for reports."""
+
+    cause = serializers.ChoiceField(choices=CancelCause.choices, default=CancelCause.OTHER)
 
 
 class EnrolmentSerializer(StrictModelSerializer):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from api.errors import DomainError
 from people.models import Organisation, Provider
 from training.models import (
+    CancelCause,
     Completion,
     Enrolment,
     EnrolmentStatus,
@@ -70,7 +71,9 @@ def session_update(*, session: Session, data: dict[str, Any]) -> Session:
     return session
 
 
-def _transition(session: Session, status: str, reason: str = "") -> Session:
+def _transition(
+    session: Session, status: str, reason: str = "", cause: str = CancelCause.OTHER
+) -> Session:
     if status not in TRANSITIONS[session.status]:
         raise DomainError(
             f"A session cannot go from {session.status} to {status}.", code="invalid_transition"
@@ -78,7 +81,8 @@ def _transition(session: Session, status: str, reason: str = "") -> Session:
     session.status = status
     if status == SessionStatus.CANCELLED:
         session.cancel_reason = reason
-    session.save(update_fields=["status", "cancel_reason", "updated_at"])
+        session.cancel_cause = cause
+    session.save(update_fields=["status", "cancel_reason", "cancel_cause", "updated_at"])
     if status in (SessionStatus.CONFIRMED, SessionStatus.CANCELLED):
         announce(f"session.{status}", session)
     return session
@@ -97,9 +101,9 @@ def session_confirm(*, session: Session) -> Session:
 
 
 @transaction.atomic
-def session_cancel(*, session: Session, reason: str) -> Session:
-    """Cancel a session, with the reason participants will read."""
-    return _transition(_locked(session), SessionStatus.CANCELLED, reason)
+def session_cancel(*, session: Session, reason: str, cause: str = CancelCause.OTHER) -> Session:
+    """Cancel a session, with the reason participants will read and a cause for reports."""
+    return _transition(_locked(session), SessionStatus.CANCELLED, reason, cause)
 
 
 @transaction.atomic
@@ -128,7 +132,12 @@ def sessions_decide(*, today: dt.date) -> dict[str, int]:
                 continue
             enrolled = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
             if enrolled < session.min_participants:
-                _transition(session, SessionStatus.CANCELLED, NOT_ENOUGH_PARTICIPANTS)
+                _transition(
+                    session,
+                    SessionStatus.CANCELLED,
+                    NOT_ENOUGH_PARTICIPANTS,
+                    CancelCause.TOO_FEW_PARTICIPANTS,
+                )
                 decided["cancelled"] += 1
             else:
                 _transition(session, SessionStatus.CONFIRMED)

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from api.export_views import ExportMixin
 from api.pagination import ChangeFeedPagination
 from api.permissions import (
     ANY,
@@ -27,7 +28,7 @@ from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from people.models import Provider
 from people.selectors import provider_of
-from training import selectors, services
+from training import columns, selectors, services
 from training.filters import CompletionFilter, EnrolmentFilter, SessionFilter
 from training.models import Completion, Enrolment, Session, Source
 from training.serializers import (
@@ -37,6 +38,7 @@ from training.serializers import (
     CompletionSerializer,
     EnrolmentSerializer,
     PartnerSessionSerializer,
+    SessionCancelSerializer,
     SessionSerializer,
 )
 
@@ -61,7 +63,7 @@ LIFECYCLE_CODES = ["invalid_transition"]
     ["not_recordable", "wrong_module", "not_enrolled"], actions=["attendance"]
 )
 @extend_validation_errors(["duplicate"], field_name="records", actions=["attendance"])
-class SessionViewSet(ScopedQuerysetMixin, ModelViewSet):
+class SessionViewSet(ExportMixin, ScopedQuerysetMixin, ModelViewSet):
     """Training sessions: a module or a path, scheduled by an organiser at a place and dates.
 
     Everyone sees open and confirmed sessions; providers also see the sessions
@@ -72,6 +74,8 @@ class SessionViewSet(ScopedQuerysetMixin, ModelViewSet):
     """
 
     pagination_class = ChangeFeedPagination
+    export_filename = "sessions"
+    export_columns = columns.SESSIONS
     scoped_model = Session
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
@@ -96,6 +100,9 @@ class SessionViewSet(ScopedQuerysetMixin, ModelViewSet):
 
     def scoped_queryset(self) -> QuerySet[Session]:
         return selectors.session_list(user=self.request.user)
+
+    def export_annotations(self) -> dict[str, Any]:
+        return columns.session_annotations()
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if getattr(self, "swagger_fake_view", False):
@@ -138,16 +145,20 @@ class SessionViewSet(ScopedQuerysetMixin, ModelViewSet):
 
     @extend_schema(
         summary="Cancel a session",
-        description="draft, open or confirmed → cancelled, with a reason.",
-        request=CancelSerializer,
+        description="draft, open or confirmed → cancelled, with a reason for participants and "
+        "a cause for reports (`too_few_participants`, `trainer_unavailable`, `venue_unavailable`, "
+        "`weather`, `other`; default `other`).",
+        request=SessionCancelSerializer,
         responses=SessionSerializer,
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        body = CancelSerializer(data=request.data)
+        body = SessionCancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         session = services.session_cancel(
-            session=self.get_object(), reason=body.validated_data["reason"]
+            session=self.get_object(),
+            reason=body.validated_data["reason"],
+            cause=body.validated_data["cause"],
         )
         return self._answer(session)
 
@@ -196,6 +207,7 @@ class SessionViewSet(ScopedQuerysetMixin, ModelViewSet):
     ["already_cancelled", "not_open"], field_name="non_field_errors", actions=["cancel"]
 )
 class EnrolmentViewSet(
+    ExportMixin,
     ScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -206,6 +218,8 @@ class EnrolmentViewSet(
     `cancelled`. Capacity is never exceeded; a freed place goes to the first on the list."""
 
     pagination_class = ChangeFeedPagination
+    export_filename = "enrolments"
+    export_columns = columns.ENROLMENTS
     scoped_model = Enrolment
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
@@ -267,6 +281,7 @@ class EnrolmentViewSet(
 @extend_validation_errors(["required_for_role"], field_name="session", actions=["create"])
 @extend_validation_errors(["already_voided"], field_name="non_field_errors", actions=["void"])
 class CompletionViewSet(
+    ExportMixin,
     ScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -280,6 +295,8 @@ class CompletionViewSet(
     """
 
     pagination_class = ChangeFeedPagination
+    export_filename = "completions"
+    export_columns = columns.COMPLETIONS
     scoped_model = Completion
     serializer_class = CompletionSerializer
     filterset_class = CompletionFilter
@@ -296,6 +313,9 @@ class CompletionViewSet(
 
     def scoped_queryset(self) -> QuerySet[Completion]:
         return selectors.completion_list(user=self.request.user)
+
+    def export_annotations(self) -> dict[str, Any]:
+        return columns.completion_annotations()
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data

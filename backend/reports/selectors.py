@@ -1,0 +1,737 @@
+"""The office's reports: skills by group, the effect of training, and sessions.
+
+Every figure is defined in docs/reports.md. Each report reads the facts it
+needs in a fixed number of queries (one per kind of fact, never one per group
+or per provider) and aggregates them here.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from api.permissions import COORDINATOR, PARTNER, role_of
+from catalogue.models import (
+    Competency,
+    LearningPath,
+    ModuleCompetency,
+    PathStep,
+    PathTarget,
+    ProficiencyLevel,
+)
+from people.models import Organisation, Provider
+from progress.models import CurrentLevel, SelfAssessment
+from reports.labels import NO_GROUP, format_label, sector_label
+from training.models import (
+    Completion,
+    Enrolment,
+    EnrolmentStatus,
+    Outcome,
+    Session,
+    SessionStatus,
+)
+
+PRESENT = (Outcome.COMPLETED, Outcome.ATTENDED)
+GroupKey = str | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a caller's reports cover: everything, or one partner centre's sessions."""
+
+    organiser_id: int | None
+
+    @classmethod
+    def of(cls, user: Any) -> "Scope":
+        if role_of(user) == COORDINATOR:
+            return cls(organiser_id=None)
+        if role_of(user) == PARTNER and user.partner_centre_id:
+            return cls(organiser_id=user.partner_centre_id)
+        raise PermissionError("Reports are for coordinators and partner centres.")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    return _day_start(day + dt.timedelta(days=1))
+
+
+def _mean(total: float, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+# ---------------------------------------------------------------------------
+# Who the reports are about
+# ---------------------------------------------------------------------------
+
+
+def _sessions(scope: Scope, params: dict[str, Any]) -> QuerySet[Session]:
+    sessions = Session.objects.all()
+    if scope.organiser_id is not None:
+        sessions = sessions.filter(organiser_id=scope.organiser_id)
+    if params.get("organiser"):
+        sessions = sessions.filter(organiser_id=params["organiser"])
+    if params.get("session"):
+        sessions = sessions.filter(pk=params["session"])
+    return sessions
+
+
+def _participations(sessions: QuerySet[Session]) -> set[tuple[int, int]]:
+    """(provider, session) pairs: enrolled in, or recorded at, one of `sessions`."""
+    enrolled = Enrolment.objects.filter(session__in=sessions, status=EnrolmentStatus.ENROLLED)
+    recorded = Completion.objects.filter(
+        session__in=sessions, voided_at__isnull=True, outcome__in=PRESENT
+    )
+    return set(enrolled.values_list("provider_id", "session_id")) | set(
+        recorded.values_list("provider_id", "session_id")
+    )
+
+
+def _population(scope: Scope, params: dict[str, Any]) -> QuerySet[Provider]:
+    """The providers a skills report counts, after its filters."""
+    providers = Provider.objects.all()
+    if scope.organiser_id is not None:
+        providers = providers.filter(shares_progress_with_partners=True)
+    by_session = scope.organiser_id is not None or params.get("organiser") or params.get("session")
+    if by_session or params["group_by"] == "session":
+        sessions = _sessions(scope, params)
+        enrolled = Enrolment.objects.filter(session__in=sessions, status=EnrolmentStatus.ENROLLED)
+        recorded = Completion.objects.filter(
+            session__in=sessions, voided_at__isnull=True, outcome__in=PRESENT
+        )
+        providers = providers.filter(
+            Q(pk__in=enrolled.values("provider_id")) | Q(pk__in=recorded.values("provider_id"))
+        )
+    for name, lookup in (
+        ("sector", "business__sector"),
+        ("office", "business__office_id"),
+        ("commune", "business__commune__iexact"),
+        ("business", "business_id"),
+    ):
+        if params.get(name):
+            providers = providers.filter(**{lookup: params[name]})
+    if params.get("path"):
+        providers = providers.filter(pk__in=_path_members(params["path"]))
+    return providers
+
+
+def _path_members(path_id: int) -> QuerySet[Any]:
+    assigned = Provider.assigned_paths.through.objects.filter(learningpath_id=path_id)
+    enrolled = Enrolment.objects.filter(session__path_id=path_id, status=EnrolmentStatus.ENROLLED)
+    return Provider.objects.filter(
+        Q(pk__in=assigned.values("provider_id")) | Q(pk__in=enrolled.values("provider_id"))
+    ).values("pk")
+
+
+def _provider_paths(population: QuerySet[Provider]) -> dict[int, set[int]]:
+    """Each provider's paths: assigned to them, or those of path sessions they enrolled in."""
+    paths: dict[int, set[int]] = defaultdict(set)
+    assigned = Provider.assigned_paths.through.objects.filter(
+        provider_id__in=population.values("pk")
+    )
+    for provider_id, path_id in assigned.values_list("provider_id", "learningpath_id"):
+        paths[provider_id].add(path_id)
+    enrolled = Enrolment.objects.filter(
+        provider_id__in=population.values("pk"),
+        status=EnrolmentStatus.ENROLLED,
+        session__path__isnull=False,
+    )
+    for provider_id, path_id in enrolled.values_list("provider_id", "session__path_id"):
+        paths[provider_id].add(path_id)
+    return paths
+
+
+@dataclass
+class Groups:
+    """Which groups each provider belongs to, and what the groups are called."""
+
+    members: dict[int, list[GroupKey]] = field(default_factory=lambda: defaultdict(list))
+    labels: dict[GroupKey, str] = field(default_factory=dict)
+
+    def add(self, provider_id: int, key: Any, label: str) -> None:
+        key = None if key in (None, "") else str(key)
+        self.members[provider_id].append(key)
+        self.labels.setdefault(key, label if key is not None else str(NO_GROUP))
+
+    def sizes(self) -> dict[GroupKey, int]:
+        counts: dict[GroupKey, int] = defaultdict(int)
+        for keys in self.members.values():
+            for key in keys:
+                counts[key] += 1
+        return counts
+
+
+def session_label(session: Session) -> str:
+    """A session's title (or its module's or path's), with its first day."""
+    module, path = session.module, session.path
+    name = session.title or (module.title if module else "") or (path.name if path else "")
+    starts_at = session.starts_at
+    return f"{name} ({timezone.localtime(starts_at):%Y-%m-%d})" if starts_at else name
+
+
+def _groups(
+    group_by: str,
+    population: QuerySet[Provider],
+    scope: Scope,
+    params: dict[str, Any],
+    paths: dict[int, set[int]],
+) -> Groups:
+    groups = Groups()
+    if group_by in ("office", "business", "commune", "sector"):
+        key, name = {
+            "office": ("business__office_id", "business__office__name"),
+            "business": ("business_id", "business__name"),
+            "commune": ("business__commune", "business__commune"),
+            "sector": ("business__sector", "business__sector"),
+        }[group_by]
+        for provider_id, value, label in population.values_list("pk", key, name):
+            groups.add(
+                provider_id, value, str(sector_label(label)) if group_by == "sector" else label
+            )
+    elif group_by == "session":
+        members = set(population.values_list("pk", flat=True))
+        sessions = _sessions(scope, params).select_related("module", "path")
+        labels = {s.pk: session_label(s) for s in sessions}
+        for provider_id, session_id in sorted(_participations(_sessions(scope, params))):
+            if provider_id in members:
+                groups.add(provider_id, session_id, labels[session_id])
+    else:
+        names = dict(LearningPath.objects.values_list("pk", "name"))
+        wanted = params.get("path")
+        for provider_id, path_ids in paths.items():
+            for path_id in sorted(path_ids):
+                if wanted is None or path_id == wanted:
+                    groups.add(provider_id, path_id, names[path_id])
+    return groups
+
+
+# ---------------------------------------------------------------------------
+# Skills report
+# ---------------------------------------------------------------------------
+
+
+def _competencies(params: dict[str, Any]) -> list[Competency]:
+    competencies = Competency.objects.filter(is_active=True).select_related("framework")
+    if params.get("framework"):
+        competencies = competencies.filter(framework_id=params["framework"])
+    if params.get("competency"):
+        competencies = competencies.filter(pk=params["competency"])
+    return list(competencies.order_by("framework__code", "code"))
+
+
+def _scales(competencies: list[Competency]) -> dict[int, list[int]]:
+    frameworks = {competency.framework_id for competency in competencies}
+    scales: dict[int, list[int]] = defaultdict(list)
+    levels = ProficiencyLevel.objects.filter(framework_id__in=frameworks).order_by("value")
+    for framework_id, value in levels.values_list("framework_id", "value"):
+        scales[framework_id].append(value)
+    return scales
+
+
+def _self_levels(
+    population: QuerySet[Provider], competency_ids: list[int], params: dict[str, Any]
+) -> Iterable[tuple[int, int, int]]:
+    """(provider, competency, level): the latest self-assessment, in the period if one is set."""
+    since, until = params.get("since"), params.get("until")
+    if since is None and until is None:
+        return CurrentLevel.objects.filter(
+            provider_id__in=population.values("pk"), competency_id__in=competency_ids
+        ).values_list("provider_id", "competency_id", "level")
+    history = SelfAssessment.objects.filter(
+        provider_id__in=population.values("pk"), competency_id__in=competency_ids
+    )
+    if since is not None:
+        history = history.filter(assessed_at__gte=_day_start(since))
+    if until is not None:
+        history = history.filter(assessed_at__lt=_day_end(until))
+    latest = history.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("provider_id"), F("competency_id")],
+            order_by=[F("assessed_at").desc(), F("id").desc()],
+        )
+    ).filter(rank=1)
+    return latest.values_list("provider_id", "competency_id", "level")
+
+
+def _evidenced_levels(
+    population: QuerySet[Provider], competency_ids: list[int], params: dict[str, Any]
+) -> dict[tuple[int, int], int]:
+    """(provider, competency) → the highest level taught by a module they completed."""
+    completions = Completion.objects.filter(
+        provider_id__in=population.values("pk"),
+        outcome=Outcome.COMPLETED,
+        voided_at__isnull=True,
+    )
+    if params.get("until") is not None:
+        completions = completions.filter(completed_on__lte=params["until"])
+    taught = ModuleCompetency.objects.filter(
+        competency_id__in=competency_ids,
+        module_id__in=completions.values("module_id"),
+    ).values_list("module_id", "competency_id", "level")
+    by_module: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for module_id, competency_id, level in taught:
+        by_module[module_id].append((competency_id, level))
+    evidenced: dict[tuple[int, int], int] = {}
+    for provider_id, module_id in completions.values_list("provider_id", "module_id").distinct():
+        for competency_id, level in by_module[module_id]:
+            key = (provider_id, competency_id)
+            evidenced[key] = max(evidenced.get(key, 0), level)
+    return evidenced
+
+
+def _path_targets(competency_ids: list[int]) -> dict[int, dict[int, int]]:
+    targets: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = PathTarget.objects.filter(competency_id__in=competency_ids).values_list(
+        "path_id", "competency_id", "level"
+    )
+    for path_id, competency_id, level in rows:
+        targets[path_id][competency_id] = level
+    return targets
+
+
+@dataclass
+class SkillCell:
+    """The figures of one group in one competency, accumulated provider by provider."""
+
+    scale: list[int]
+    proficient_level: int
+    distribution: dict[int, int] = field(default_factory=dict)
+    assessed: int = 0
+    level_sum: int = 0
+    with_target: int = 0
+    at_target: int = 0
+    evidenced: int = 0
+    evidenced_sum: int = 0
+    compared: int = 0
+    over_confident: int = 0
+    under_confident: int = 0
+    difference_sum: int = 0
+
+    def add(self, level: int | None, evidenced: int | None, target: int | None) -> None:
+        if level is not None:
+            self.assessed += 1
+            self.level_sum += level
+            self.distribution[level] = self.distribution.get(level, 0) + 1
+            if target is not None:
+                self.with_target += 1
+                self.at_target += level >= target
+        if evidenced is not None:
+            self.evidenced += 1
+            self.evidenced_sum += evidenced
+        if level is not None and evidenced is not None:
+            self.compared += 1
+            self.over_confident += level > evidenced
+            self.under_confident += level < evidenced
+            self.difference_sum += level - evidenced
+
+    def figures(self) -> dict[str, Any]:
+        proficient = sum(
+            n for level, n in self.distribution.items() if level >= self.proficient_level
+        )
+        return {
+            "assessed": self.assessed,
+            "mean_level": _mean(self.level_sum, self.assessed),
+            "distribution": [
+                {"level": level, "count": self.distribution.get(level, 0)} for level in self.scale
+            ],
+            "proficient_share": _share(proficient, self.assessed),
+            "with_target": self.with_target,
+            "at_target_share": _share(self.at_target, self.with_target),
+            "evidenced": self.evidenced,
+            "mean_evidenced_level": _mean(self.evidenced_sum, self.evidenced),
+            "compared": self.compared,
+            "over_confident": self.over_confident,
+            "under_confident": self.under_confident,
+            "mean_self_minus_evidenced": _mean(self.difference_sum, self.compared),
+        }
+
+
+SKILL_ORDERINGS = {
+    "mean_level": lambda row: (row["mean_level"] is None, row["mean_level"] or 0),
+    "-mean_level": lambda row: (row["mean_level"] is None, -(row["mean_level"] or 0)),
+    "proficient_share": lambda row: (
+        row["proficient_share"] is None,
+        row["proficient_share"] or 0,
+    ),
+    "-proficient_share": lambda row: (
+        row["proficient_share"] is None,
+        -(row["proficient_share"] or 0),
+    ),
+    "assessed": lambda row: row["assessed"],
+    "-assessed": lambda row: -row["assessed"],
+}
+
+
+def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """Per group and competency: how providers rate themselves, against the proficient level,
+    their paths' targets and what their completed modules evidence."""
+    scope = Scope.of(user)
+    group_by = params["group_by"]
+    population = _population(scope, params)
+    competencies = _competencies(params)
+    competency_ids = [competency.pk for competency in competencies]
+    scales = _scales(competencies)
+    paths = _provider_paths(population)
+    groups = _groups(group_by, population, scope, params, paths)
+    targets = _path_targets(competency_ids)
+    self_levels = {
+        (p, c): level for p, c, level in _self_levels(population, competency_ids, params)
+    }
+    evidenced = _evidenced_levels(population, competency_ids, params)
+
+    def target_of(provider_id: int, group: GroupKey, competency_id: int) -> int | None:
+        if group_by == "path":
+            return targets[int(group)].get(competency_id) if group is not None else None
+        levels = [
+            targets[p][competency_id]
+            for p in paths.get(provider_id, ())
+            if competency_id in targets[p]
+        ]
+        return max(levels) if levels else None
+
+    cells: dict[tuple[GroupKey, int], SkillCell] = {}
+    by_id = {competency.pk: competency for competency in competencies}
+    for provider_id, competency_id in sorted(self_levels.keys() | evidenced.keys()):
+        competency = by_id[competency_id]
+        for group in groups.members.get(provider_id, ()):
+            cell = cells.get((group, competency_id))
+            if cell is None:
+                cell = cells[(group, competency_id)] = SkillCell(
+                    scale=scales[competency.framework_id],
+                    proficient_level=competency.framework.proficient_level,
+                )
+            cell.add(
+                self_levels.get((provider_id, competency_id)),
+                evidenced.get((provider_id, competency_id)),
+                target_of(provider_id, group, competency_id),
+            )
+    sizes = groups.sizes()
+    group_rows = sorted(
+        (
+            {"key": key, "label": label, "providers": sizes[key]}
+            for key, label in groups.labels.items()
+        ),
+        key=lambda g: (g["key"] is None, str(g["label"]).lower(), g["key"] or ""),
+    )
+    order = {g["key"]: index for index, g in enumerate(group_rows)}
+    position = {competency_id: index for index, competency_id in enumerate(competency_ids)}
+    rows = [
+        {
+            "group": group,
+            "group_label": groups.labels[group],
+            "competency": competency_id,
+            "competency_code": by_id[competency_id].code,
+            "competency_name": by_id[competency_id].name,
+            **cell.figures(),
+        }
+        for (group, competency_id), cell in sorted(
+            cells.items(), key=lambda item: (order[item[0][0]], position[item[0][1]])
+        )
+    ]
+    if params.get("ordering"):
+        rows.sort(key=SKILL_ORDERINGS[params["ordering"]])
+    return {
+        "group_by": group_by,
+        "groups": group_rows,
+        "competencies": [
+            {
+                "id": competency.pk,
+                "code": competency.code,
+                "name": competency.name,
+                "framework": competency.framework.code,
+                "proficient_level": competency.framework.proficient_level,
+                "scale": scales[competency.framework_id],
+            }
+            for competency in competencies
+        ],
+        "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Training effect
+# ---------------------------------------------------------------------------
+
+
+def _taught(sessions: list[Session], competency_ids: set[int]) -> dict[int, set[int]]:
+    """Session → the competencies its module (or its path's modules and targets) teach."""
+    module_ids = {s.module_id for s in sessions if s.module_id}
+    path_ids = {s.path_id for s in sessions if s.path_id}
+    path_modules: dict[int, set[int]] = defaultdict(set)
+    for path_id, module_id in PathStep.objects.filter(path_id__in=path_ids).values_list(
+        "path_id", "module_id"
+    ):
+        path_modules[path_id].add(module_id)
+        module_ids.add(module_id)
+    by_module: dict[int, set[int]] = defaultdict(set)
+    for module_id, competency_id in ModuleCompetency.objects.filter(
+        module_id__in=module_ids, competency_id__in=competency_ids
+    ).values_list("module_id", "competency_id"):
+        by_module[module_id].add(competency_id)
+    path_targets: dict[int, set[int]] = defaultdict(set)
+    for path_id, competency_id in PathTarget.objects.filter(
+        path_id__in=path_ids, competency_id__in=competency_ids
+    ).values_list("path_id", "competency_id"):
+        path_targets[path_id].add(competency_id)
+    taught: dict[int, set[int]] = {}
+    for s in sessions:
+        if s.module_id:
+            taught[s.pk] = by_module[s.module_id]
+        else:
+            assert s.path_id is not None
+            modules = path_modules[s.path_id]
+            taught[s.pk] = path_targets[s.path_id].union(*(by_module[m] for m in modules))
+    return taught
+
+
+@dataclass
+class EffectCell:
+    before_sum: int = 0
+    after_sum: int = 0
+    n: int = 0
+    improved: int = 0
+    unchanged: int = 0
+    declined: int = 0
+
+    def add(self, before: int, after: int) -> None:
+        self.n += 1
+        self.before_sum += before
+        self.after_sum += after
+        self.improved += after > before
+        self.unchanged += after == before
+        self.declined += after < before
+
+    def figures(self) -> dict[str, Any]:
+        before, after = _mean(self.before_sum, self.n), _mean(self.after_sum, self.n)
+        return {
+            "n": self.n,
+            "mean_before": before,
+            "mean_after": after,
+            "delta": _mean(self.after_sum - self.before_sum, self.n),
+            "improved": self.improved,
+            "unchanged": self.unchanged,
+            "declined": self.declined,
+        }
+
+
+def training_effect_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """Per session (or module) and competency taught: participants' latest self-assessment
+    before the session started against their first one after it ended."""
+    scope = Scope.of(user)
+    group_by = params["group_by"]
+    sessions_qs = _sessions(scope, params).filter(starts_at__isnull=False, ends_at__isnull=False)
+    if params.get("module"):
+        sessions_qs = sessions_qs.filter(module_id=params["module"])
+    if params.get("since"):
+        sessions_qs = sessions_qs.filter(starts_at__gte=_day_start(params["since"]))
+    if params.get("until"):
+        sessions_qs = sessions_qs.filter(starts_at__lt=_day_end(params["until"]))
+    sessions = list(sessions_qs.select_related("module", "path").order_by("starts_at", "pk"))
+    competencies = _competencies(params)
+    by_id = {competency.pk: competency for competency in competencies}
+    taught = _taught(sessions, set(by_id))
+    attendees: dict[int, set[int]] = defaultdict(set)
+    present = Completion.objects.filter(
+        session__in=[s.pk for s in sessions], voided_at__isnull=True, outcome__in=PRESENT
+    )
+    if scope.organiser_id is not None:
+        present = present.filter(provider__shares_progress_with_partners=True)
+    for session_id, provider_id in present.values_list("session_id", "provider_id").distinct():
+        attendees[session_id].add(provider_id)
+    providers = set().union(*attendees.values()) if attendees else set()
+    history: dict[tuple[int, int], list[tuple[dt.datetime, int]]] = defaultdict(list)
+    ratings = SelfAssessment.objects.filter(
+        provider_id__in=providers, competency_id__in=list(by_id)
+    ).order_by("assessed_at", "id")
+    for provider_id, competency_id, assessed_at, level in ratings.values_list(
+        "provider_id", "competency_id", "assessed_at", "level"
+    ):
+        history[(provider_id, competency_id)].append((assessed_at, level))
+
+    groups: dict[str, str] = {}
+    cells: dict[tuple[str, int], EffectCell] = {}
+    for s in sessions:
+        if group_by == "module":
+            if s.module is None:
+                continue
+            key, label = str(s.module_id), s.module.title
+        else:
+            key = str(s.pk)
+            label = session_label(s)
+        groups.setdefault(key, label)
+        starts_at, ends_at = s.starts_at, s.ends_at
+        assert starts_at is not None
+        assert ends_at is not None
+        for provider_id in attendees[s.pk]:
+            for competency_id in taught[s.pk]:
+                ratings_of = history.get((provider_id, competency_id), [])
+                before = [level for at, level in ratings_of if at < starts_at]
+                after = [level for at, level in ratings_of if at > ends_at]
+                if before and after:
+                    cells.setdefault((key, competency_id), EffectCell()).add(before[-1], after[0])
+    position = {competency.pk: index for index, competency in enumerate(competencies)}
+    keys = list(groups)
+    rows = [
+        {
+            "group": key,
+            "group_label": groups[key],
+            "competency": competency_id,
+            "competency_code": by_id[competency_id].code,
+            "competency_name": by_id[competency_id].name,
+            **cell.figures(),
+        }
+        for (key, competency_id), cell in sorted(
+            cells.items(), key=lambda item: (keys.index(item[0][0]), position[item[0][1]])
+        )
+    ]
+    return {
+        "group_by": group_by,
+        "groups": [{"key": key, "label": label} for key, label in groups.items()],
+        "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Sessions
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class SessionCell:
+    planned: int = 0
+    confirmed: int = 0
+    held: int = 0
+    cancelled: int = 0
+    cancelled_by_cause: dict[str, int] = field(default_factory=dict)
+    places: int = 0
+    enrolled: int = 0
+    waitlisted: int = 0
+    expected: int = 0
+    present: int = 0
+    completed: int = 0
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "planned": self.planned,
+            "confirmed": self.confirmed,
+            "held": self.held,
+            "cancelled": self.cancelled,
+            "cancelled_by_cause": dict(sorted(self.cancelled_by_cause.items())),
+            "places": self.places,
+            "enrolled": self.enrolled,
+            "waitlisted": self.waitlisted,
+            "fill_rate": _share(self.enrolled, self.places),
+            "present": self.present,
+            "attendance_rate": _share(self.present, self.expected),
+            "completed": self.completed,
+            "completion_rate": _share(self.completed, self.present),
+        }
+
+
+def _period(starts_at: dt.datetime | None, period: str) -> str | None:
+    if starts_at is None:
+        return None
+    local = timezone.localtime(starts_at)
+    return f"{local:%Y}" if period == "year" else f"{local:%Y-%m}"
+
+
+def sessions_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """By organiser, format and month or year: how sessions fill, are held or cancelled."""
+    scope = Scope.of(user)
+    sessions_qs = _sessions(scope, params).exclude(status=SessionStatus.DRAFT)
+    if params.get("format_of_module"):
+        wanted = params["format_of_module"]
+        sessions_qs = (
+            sessions_qs.filter(path__isnull=False)
+            if wanted == "path"
+            else sessions_qs.filter(module__format=wanted)
+        )
+    if params.get("since"):
+        sessions_qs = sessions_qs.filter(starts_at__gte=_day_start(params["since"]))
+    if params.get("until"):
+        sessions_qs = sessions_qs.filter(starts_at__lt=_day_end(params["until"]))
+    sessions = list(
+        sessions_qs.values_list(
+            "pk",
+            "organiser_id",
+            "module__format",
+            "starts_at",
+            "status",
+            "cancel_cause",
+            "capacity",
+        )
+    )
+    enrolments: dict[tuple[int, str], int] = defaultdict(int)
+    for session_id, status, count in _grouped_enrolments(sessions_qs):
+        enrolments[(session_id, status)] = count
+    present: dict[int, int] = defaultdict(int)
+    completed: dict[int, int] = defaultdict(int)
+    outcomes: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for session_id, provider_id, outcome in (
+        Completion.objects.filter(session__in=sessions_qs.values("pk"), voided_at__isnull=True)
+        .values_list("session_id", "provider_id", "outcome")
+        .distinct()
+    ):
+        outcomes[(session_id, provider_id)].add(outcome)
+    for (session_id, _provider), seen in outcomes.items():
+        if seen & set(PRESENT):
+            present[session_id] += 1
+            completed[session_id] += seen == {Outcome.COMPLETED}
+    names = dict(
+        Organisation.objects.filter(pk__in={row[1] for row in sessions}).values_list("pk", "name")
+    )
+    cells: dict[tuple[int, str, str | None], SessionCell] = {}
+    total = SessionCell()
+    for session_id, organiser_id, module_format, starts_at, status, cause, capacity in sessions:
+        key = (organiser_id, module_format or "path", _period(starts_at, params["period"]))
+        for cell in (cells.setdefault(key, SessionCell()), total):
+            cell.planned += 1
+            if status == SessionStatus.CANCELLED:
+                cell.cancelled += 1
+                cell.cancelled_by_cause[cause] = cell.cancelled_by_cause.get(cause, 0) + 1
+                continue
+            cell.confirmed += status in (SessionStatus.CONFIRMED, SessionStatus.COMPLETED)
+            cell.places += capacity
+            cell.enrolled += enrolments[(session_id, EnrolmentStatus.ENROLLED)]
+            cell.waitlisted += enrolments[(session_id, EnrolmentStatus.WAITLISTED)]
+            if status == SessionStatus.COMPLETED:
+                cell.held += 1
+                cell.expected += enrolments[(session_id, EnrolmentStatus.ENROLLED)]
+                cell.present += present[session_id]
+                cell.completed += completed[session_id]
+    rows = [
+        {
+            "organiser": organiser_id,
+            "organiser_name": names[organiser_id],
+            "format": module_format,
+            "format_label": str(format_label(module_format)),
+            "period": period,
+            **cell.figures(),
+        }
+        for (organiser_id, module_format, period), cell in sorted(
+            cells.items(), key=lambda item: (names[item[0][0]], item[0][1], item[0][2] or "")
+        )
+    ]
+    return {"period": params["period"], "rows": rows, "totals": total.figures()}
+
+
+def _grouped_enrolments(sessions: QuerySet[Session]) -> Iterable[tuple[int, str, int]]:
+    return (
+        Enrolment.objects.filter(session__in=sessions.values("pk"))
+        .values("session_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "status", "n")
+        .order_by()
+    )
