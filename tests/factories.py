@@ -194,6 +194,9 @@ class SessionFactory(DjangoModelFactory):
     min_participants = 0
     funding = training.Funding.PAID
     status = training.SessionStatus.OPEN
+    cancel_cause = factory.LazyAttribute(
+        lambda s: training.CancelCause.OTHER if s.status == training.SessionStatus.CANCELLED else ""
+    )
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=3))
 

@@ -93,6 +93,13 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             extra.setdefault(page_size_param, set()).add("invalid")
         if self._is_export_list():
             extra.setdefault("format", set()).add("invalid_choice")
+        query_serializer = getattr(self.view, "query_serializer", None)
+        if self.method == "GET" and query_serializer is not None:
+            # Query parameters read by a serializer (reports): their errors, by parameter.
+            for field in get_serializer_fields_with_error_codes(
+                get_flat_serializer_fields(query_serializer())
+            ):
+                extra.setdefault(field.name, set()).update(field.error_codes)
         view_ordering = getattr(self.view, "ordering_fields", None)
         if self.method == "GET" and view_ordering and self._is_list_view():
             extra.setdefault("ordering", set()).add("invalid_choice")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from modeltranslation.translator import NotRegistered, translator
 
 from catalogue.models import (
     Area,
@@ -29,6 +30,21 @@ def _key(value: Any) -> Any:
     return value.pk if isinstance(value, Model) else value
 
 
+def _blank_translations(model: type[Model], item: dict[str, Any]) -> dict[str, Any]:
+    """`item` with its untold translations empty, not null (a partial update skips defaults)."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return item
+    blanks = {
+        field.name: ""
+        for fields in options.all_fields.values()
+        for field in fields
+        if field.name not in item
+    }
+    return {**blanks, **item}
+
+
 def _replace_children(
     parent: Model,
     model: type[Model],
@@ -49,7 +65,9 @@ def _replace_children(
     for item in items:
         child = existing.get(_key(item[key]))
         if child is None:
-            model._default_manager.create(**{parent_field: parent}, **item)
+            model._default_manager.create(
+                **{parent_field: parent}, **_blank_translations(model, item)
+            )
         else:
             _set_fields(child, item)
             child.save()

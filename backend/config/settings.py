@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "ClientErrorEnum": f"{_ERRORS}.ClientErrorEnum.choices",
         "ServerErrorEnum": f"{_ERRORS}.ServerErrorEnum.choices",
         "ModuleFormatEnum": "catalogue.models.ModuleFormat.choices",
+        "CancelCauseEnum": "training.models.CancelCause.choices",
         "HealthStateEnum": ["ok", "error"],
     },
     "POSTPROCESSING_HOOKS": [
@@ -293,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "training", "description": "Sessions, enrolments and completions."},
         {"name": "progress", "description": "Self-assessments and progress."},
         {"name": "integrations", "description": "Partner centres' clients."},
+        {"name": "reports", "description": "Reports, spreadsheet exports and charts."},
         {"name": "health", "description": "Liveness."},
     ],
 }

@@ -531,7 +531,11 @@ def training_effect_report(*, user: Any, params: dict[str, Any]) -> dict[str, An
     before the session started against their first one after it ended."""
     scope = Scope.of(user)
     group_by = params["group_by"]
-    sessions_qs = _sessions(scope, params).filter(starts_at__isnull=False, ends_at__isnull=False)
+    sessions_qs = _sessions(scope, params).filter(
+        status__in=(SessionStatus.CONFIRMED, SessionStatus.COMPLETED),
+        starts_at__isnull=False,
+        ends_at__isnull=False,
+    )
     if params.get("module"):
         sessions_qs = sessions_qs.filter(module_id=params["module"])
     if params.get("since"):

@@ -55,6 +55,8 @@ def url(template: str, body: Any = None) -> Build:
 EVERYONE = "200 200 200 200 200 200 200"
 SIGNED_IN = "401 200 200 200 200 200 200"
 COORD = "401 403 403 403 403 403 {}"
+# Reports: coordinators, and partner centres for their own sessions.
+REPORTS = "401 403 403 403 403 200 200"
 
 
 def coord(status: int) -> str:
@@ -291,6 +293,17 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
         url("/api/v1/providers/{provider}/progress/"),
         row("401 200 404 200 404 404 200"),
     ),
+    "GET /api/v1/providers/{id}/progress.svg": (
+        url("/api/v1/providers/{provider}/progress.svg"),
+        row("401 200 404 200 404 404 200"),
+    ),
+    "GET /api/v1/reports/skills/": (url("/api/v1/reports/skills/"), row(REPORTS)),
+    "GET /api/v1/reports/skills.svg": (url("/api/v1/reports/skills.svg"), row(REPORTS)),
+    "GET /api/v1/reports/training-effect/": (
+        url("/api/v1/reports/training-effect/"),
+        row(REPORTS),
+    ),
+    "GET /api/v1/reports/sessions/": (url("/api/v1/reports/sessions/"), row(REPORTS)),
     "GET /api/v1/providers/me/progress/": (
         url("/api/v1/providers/me/progress/"),
         row("401 200 200 404 404 404 404"),

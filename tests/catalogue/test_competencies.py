@@ -74,6 +74,16 @@ class TestCompetencies:
             (3, "I post.")
         ]
 
+    def test_a_new_descriptor_in_a_patch_has_an_empty_english_text(self, coordinator_client):
+        competency = CompetencyFactory()
+        response = coordinator_client.patch(
+            f"{URL}{competency.pk}/", {"levels": [{"level": 2, "descriptor_fr": "Deux"}]}
+        )
+        assert response.status_code == 200, response.json()
+        assert response.json()["levels"][0]["descriptor_en"] == ""
+        stored = CompetencyLevel.objects.get(competency=competency)
+        assert stored.descriptor_en == ""
+
     def test_code_is_unique_per_framework_not_globally(self, coordinator_client):
         existing = CompetencyFactory(code="INSTAGRAM")
         same = payload(existing.framework.pk, existing.area.pk)

@@ -141,6 +141,28 @@ class TestLifecycle:
         )
         assert response.status_code == 200
         assert response.json()["cancel_reason"] == "Trainer ill"
+        assert response.json()["cancel_cause"] == "other"
+
+    def test_cancel_records_its_cause_for_reports(self):
+        session = SessionFactory()
+        client = client_for(CoordinatorFactory())
+        url = f"{URL}{session.pk}/cancel/"
+        refused = client.post(url, {"reason": "Storm", "cause": "hail"}, format="json")
+        assert refused.status_code == 400
+        assert refused.json()["errors"][0]["attr"] == "cause"
+        response = client.post(url, {"reason": "Storm", "cause": "weather"}, format="json")
+        assert response.status_code == 200
+        session.refresh_from_db()
+        assert (session.status, session.cancel_cause) == ("cancelled", "weather")
+
+    def test_the_database_holds_cause_and_status_together(self):
+        session = SessionFactory()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Session.objects.filter(pk=session.pk).update(cancel_cause="weather")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Session.objects.filter(pk=session.pk).update(
+                status="cancelled", cancel_reason="x", cancel_cause="meteor"
+            )
 
     @pytest.mark.parametrize(
         ("status", "action"),
@@ -186,6 +208,7 @@ class TestDailyDecision:
         later.refresh_from_db()
         draft.refresh_from_db()
         assert (short.status, short.cancel_reason) == ("cancelled", NOT_ENOUGH_PARTICIPANTS)
+        assert short.cancel_cause == "too_few_participants"
         assert enough.status == "confirmed"
         assert later.status == "open"
         assert draft.status == "draft"
