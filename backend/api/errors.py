@@ -64,6 +64,8 @@ BUSINESS_RULE_CODES = frozenset(
         "inactive",
         "wrong_framework",
         "null_characters_not_allowed",
+        # A report's period that ends before it starts.
+        "invalid_period",
         # Password policy (common, similar to the username, all digits).
         "password_too_common",
         "password_too_similar",

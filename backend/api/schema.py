@@ -36,6 +36,14 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             }
         return bool(super()._should_add_error_response(responses, status_code))
 
+    def _should_add_http404_error_response(self) -> bool:
+        # A view may answer 404 without a path id (`providers/me/progress/` for a login
+        # that is not a provider's): it says so with `raises_not_found`.
+        return bool(
+            getattr(self.view, "raises_not_found", False)
+            or super()._should_add_http404_error_response()
+        )
+
     def _should_add_validation_error_response(self) -> bool:
         # A list whose filters can never fail (booleans only) has no 400 to document.
         return bool(

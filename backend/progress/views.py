@@ -148,6 +148,7 @@ class MyProgressView(APIView):
     """The signed-in provider's own progress (the same as `providers/{id}/progress/`)."""
 
     permission_classes = [IsAuthenticated]
+    raises_not_found = True
     schema_tags = ["progress"]
 
     @extend_schema(summary="Get my progress", responses=ProgressSerializer)

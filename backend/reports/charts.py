@@ -150,9 +150,9 @@ def progress_svg(*, title: str, scale_max: int, bars: Sequence[ProgressBar]) -> 
     """Per competency: a horizontal bar for the self-assessed level, a second thinner bar for the
     evidenced level, and a marker (vertical tick/line) at the target level; x axis 0..scale_max
     with gridlines and numbered ticks; a legend."""
-    _check_scale(scale_max)
     if not bars:
         return _empty_svg(title)
+    _check_scale(scale_max)
     root, top = _document(title)
     legend_width = _progress_legend(root, MARGIN, top)
     label_width = max(_text_width(_shown(bar.label, ROW_LABEL_BUDGET)) for bar in bars)
@@ -305,9 +305,9 @@ def heatmap_svg(
     scale from 0 to scale_max by its mean, with the mean (one decimal, locale decimal separator:
     comma in French, point in English) written in it, and small "n=…" under it; an empty cell
     (mean None) is white with a dash. A colour legend (0..scale_max) and a caption."""
-    _check_scale(scale_max)
     if not row_labels or not column_labels:
         return _empty_svg(title)
+    _check_scale(scale_max)
     _check_shape(cells, len(row_labels), len(column_labels))
     root, top = _document(title)
     label_width = max(_text_width(_shown(label, ROW_LABEL_BUDGET)) for label in row_labels)

@@ -87,12 +87,18 @@ def _sessions(scope: Scope, params: dict[str, Any]) -> QuerySet[Session]:
     return sessions
 
 
-def _participations(sessions: QuerySet[Session]) -> set[tuple[int, int]]:
-    """(provider, session) pairs: enrolled in, or recorded at, one of `sessions`."""
+def _participants(sessions: QuerySet[Session]) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """Who took part in `sessions`: their enrolments, and their records of presence."""
     enrolled = Enrolment.objects.filter(session__in=sessions, status=EnrolmentStatus.ENROLLED)
     recorded = Completion.objects.filter(
         session__in=sessions, voided_at__isnull=True, outcome__in=PRESENT
     )
+    return enrolled, recorded
+
+
+def _participations(sessions: QuerySet[Session]) -> set[tuple[int, int]]:
+    """(provider, session) pairs: enrolled in, or recorded at, one of `sessions`."""
+    enrolled, recorded = _participants(sessions)
     return set(enrolled.values_list("provider_id", "session_id")) | set(
         recorded.values_list("provider_id", "session_id")
     )
@@ -105,11 +111,7 @@ def _population(scope: Scope, params: dict[str, Any]) -> QuerySet[Provider]:
         providers = providers.filter(shares_progress_with_partners=True)
     by_session = scope.organiser_id is not None or params.get("organiser") or params.get("session")
     if by_session or params["group_by"] == "session":
-        sessions = _sessions(scope, params)
-        enrolled = Enrolment.objects.filter(session__in=sessions, status=EnrolmentStatus.ENROLLED)
-        recorded = Completion.objects.filter(
-            session__in=sessions, voided_at__isnull=True, outcome__in=PRESENT
-        )
+        enrolled, recorded = _participants(_sessions(scope, params))
         providers = providers.filter(
             Q(pk__in=enrolled.values("provider_id")) | Q(pk__in=recorded.values("provider_id"))
         )
@@ -358,6 +360,20 @@ class SkillCell:
         }
 
 
+def _row(
+    group: GroupKey, label: str, competency: Competency, figures: dict[str, Any]
+) -> dict[str, Any]:
+    """A report row: a group, a competency and their figures."""
+    return {
+        "group": group,
+        "group_label": label,
+        "competency": competency.pk,
+        "competency_code": competency.code,
+        "competency_name": competency.name,
+        **figures,
+    }
+
+
 SKILL_ORDERINGS = {
     "mean_level": lambda row: (row["mean_level"] is None, row["mean_level"] or 0),
     "-mean_level": lambda row: (row["mean_level"] is None, -(row["mean_level"] or 0)),
@@ -428,14 +444,7 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     order = {g["key"]: index for index, g in enumerate(group_rows)}
     position = {competency_id: index for index, competency_id in enumerate(competency_ids)}
     rows = [
-        {
-            "group": group,
-            "group_label": groups.labels[group],
-            "competency": competency_id,
-            "competency_code": by_id[competency_id].code,
-            "competency_name": by_id[competency_id].name,
-            **cell.figures(),
-        }
+        _row(group, groups.labels[group], by_id[competency_id], cell.figures())
         for (group, competency_id), cell in sorted(
             cells.items(), key=lambda item: (order[item[0][0]], position[item[0][1]])
         )
@@ -588,14 +597,7 @@ def training_effect_report(*, user: Any, params: dict[str, Any]) -> dict[str, An
     position = {competency.pk: index for index, competency in enumerate(competencies)}
     keys = list(groups)
     rows = [
-        {
-            "group": key,
-            "group_label": groups[key],
-            "competency": competency_id,
-            "competency_code": by_id[competency_id].code,
-            "competency_name": by_id[competency_id].name,
-            **cell.figures(),
-        }
+        _row(key, groups[key], by_id[competency_id], cell.figures())
         for (key, competency_id), cell in sorted(
             cells.items(), key=lambda item: (keys.index(item[0][0]), position[item[0][1]])
         )

@@ -67,7 +67,8 @@ class ReportView(APIView):
     report: Callable[..., dict[str, Any]]
 
     def params(self, request: Request) -> dict[str, Any]:
-        query = self.query_serializer(data=request.query_params)
+        # A plain dict: an empty `?until=` is then an invalid date, not "no filter".
+        query = self.query_serializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         return dict(query.validated_data)
 
@@ -242,6 +243,7 @@ class SessionsReportView(ReportView):
         ]
 
 
+@extend_validation_errors(["invalid_period"], field_name="until", methods=["get"])
 class SkillsChartView(ReportView):
     """The skills report as a heatmap: one row per competency, one column per group, each
     cell the group's mean self-assessed level (with the number of providers behind it)."""
@@ -251,6 +253,7 @@ class SkillsChartView(ReportView):
 
     @extend_schema(
         summary="Skills heatmap",
+        operation_id="reports_skills_chart",
         parameters=[SkillsChartQuery],
         responses={(200, SVG): OpenApiTypes.STR},
     )
@@ -293,7 +296,9 @@ class ProviderProgressChartView(APIView):
     schema_tags = ["progress"]
 
     @extend_schema(
-        summary="Get a provider's progress chart", responses={(200, SVG): OpenApiTypes.STR}
+        summary="Get a provider's progress chart",
+        operation_id="providers_progress_chart",
+        responses={(200, SVG): OpenApiTypes.STR},
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         provider = get_object_or_404(

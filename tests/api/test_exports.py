@@ -224,6 +224,8 @@ class TestXlsx:
         response = export_response([], COLUMNS, filename=filename, file_format="xlsx")
         assert load(response).sheetnames == ["a_b_" + "x" * 27]
 
+    # Closing a response sends `request_finished`, which closes old database connections.
+    @pytest.mark.django_db
     def test_temporary_file_is_gone_once_the_response_is_closed(self, tmp_path, monkeypatch):
         monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
         response = export_response(ROWS, COLUMNS, filename="providers", file_format="xlsx")
