@@ -11,6 +11,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 
@@ -224,8 +226,6 @@ class TestXlsx:
         response = export_response([], COLUMNS, filename=filename, file_format="xlsx")
         assert load(response).sheetnames == ["a_b_" + "x" * 27]
 
-    # Closing a response sends `request_finished`, which closes old database connections.
-    @pytest.mark.django_db
     def test_temporary_file_is_gone_once_the_response_is_closed(self, tmp_path, monkeypatch):
         monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
         response = export_response(ROWS, COLUMNS, filename="providers", file_format="xlsx")
@@ -235,7 +235,13 @@ class TestXlsx:
         assert os.fstat(handle.fileno()).st_nlink == 0
         assert list(tmp_path.iterdir()) == []
 
-        response.close()
+        # Closing a response sends `request_finished`, which would close the test database's
+        # connection; this test is about the file only.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
         assert handle.closed
         assert list(tmp_path.iterdir()) == []
 
