@@ -6,7 +6,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema roles-doc install migrate demo worker clean
+.PHONY: run test lint schema roles-doc install migrate demo worker bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ run: demo
 
 worker: migrate
 	$(MANAGE) db_worker
+
+# The benchmark (not part of `make test`): see docs/performance.md.
+bench: install
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,15 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache (cached answers are keyed by data versions that
+    a rolled-back test can reuse)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def tasks_stay_queued(settings: Any) -> None:
     """Background tasks are queued, not run: tests run them explicitly when they mean to."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -6,3 +6,8 @@ class CatalogueConfig(AppConfig):
 
     name = "catalogue"
     verbose_name = "Catalogue"
+
+    def ready(self) -> None:
+        from catalogue import signals
+
+        signals.connect()

@@ -269,3 +269,20 @@ class PathTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path.code} → {self.competency.code} {self.level}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number grows with every change to the catalogue.
+
+    Cached catalogue answers are keyed by it (see `catalogue.views`), so a change
+    made through any server is seen by all at once.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "version du catalogue"
+        verbose_name_plural = "versions du catalogue"
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -2,6 +2,7 @@
 
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
+from api.caching import CachedReadsMixin
 from api.schema import crud_schema
 from api.viewsets import ModelViewSet
 from catalogue import selectors
@@ -12,6 +13,15 @@ from catalogue.serializers import (
     LearningPathSerializer,
     ModuleSerializer,
 )
+from catalogue.signals import catalogue_version
+
+
+class CatalogueViewSet(CachedReadsMixin, ModelViewSet):
+    """The catalogue is the same for every caller: its reads are served from the cache,
+    keyed by the catalogue's version (see `api.caching`)."""
+
+    def cache_version(self) -> int:
+        return catalogue_version()
 
 
 @crud_schema("framework", "frameworks")
@@ -23,7 +33,7 @@ from catalogue.serializers import (
 @extend_validation_errors(
     ["out_of_scale"], field_name="proficient_level", methods=["post", "put", "patch"]
 )
-class FrameworkViewSet(ModelViewSet):
+class FrameworkViewSet(CatalogueViewSet):
     """Competency frameworks and their proficiency scales.
 
     A scale is levels 0..n, each with a code, a name and a descriptor;
@@ -46,7 +56,7 @@ class FrameworkViewSet(ModelViewSet):
 @extend_validation_errors(
     ["out_of_scale"], field_name="levels.INDEX.level", methods=["post", "put", "patch"]
 )
-class CompetencyViewSet(ModelViewSet):
+class CompetencyViewSet(CatalogueViewSet):
     """Competencies: what a provider can do, grouped in areas, rated on a framework's scale."""
 
     queryset = selectors.competency_list()
@@ -72,7 +82,7 @@ class CompetencyViewSet(ModelViewSet):
 @extend_validation_errors(
     ["out_of_scale"], field_name="prerequisites.INDEX.min_level", methods=["post", "put", "patch"]
 )
-class ModuleViewSet(ModelViewSet):
+class ModuleViewSet(CatalogueViewSet):
     """Modules: training days, workshops, conferences, club sessions and e-learning.
 
     Each lists the competencies it teaches with the level reached, and its
@@ -110,7 +120,7 @@ class ModuleViewSet(ModelViewSet):
 @extend_validation_errors(
     ["out_of_scale"], field_name="targets.INDEX.level", methods=["post", "put", "patch"]
 )
-class LearningPathViewSet(ModelViewSet):
+class LearningPathViewSet(CatalogueViewSet):
     """Learning paths: ordered steps (required or optional modules) and target levels."""
 
     queryset = selectors.path_list()

@@ -25,7 +25,13 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from catalogue.models import Competency, LearningPath, Module, ProficiencyLevel
+from catalogue.models import (
+    Competency,
+    LearningPath,
+    Module,
+    ModuleCompetency,
+    ProficiencyLevel,
+)
 from demo.catalogue import load_catalogue
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector
 from progress.models import CurrentLevel, SelfAssessment
@@ -45,6 +51,7 @@ YEARS = 3
 CAPACITY = 12
 COMPLETIONS_PER_PROVIDER = 5
 RATINGS_PER_PROVIDER = 20
+CATALOGUE_MODULES = 60
 SECTOR_WEIGHTS = {
     Sector.ACCOMMODATION: 35,
     Sector.FOOD_AND_DRINK: 25,
@@ -207,6 +214,24 @@ def generate(
         _ratings(rng, writer, counts, provider_ids, competencies, scale_top, start, span)
         writer.reset_sequences()
     return counts.rows
+
+
+def _modules(rng: random.Random, competencies: list[tuple[int, int]]) -> None:
+    """A national catalogue: at least 60 workshops, each teaching one to three competencies."""
+    existing = Module.objects.filter(is_active=True).count()
+    for index in range(max(0, CATALOGUE_MODULES - existing)):
+        module = Module.objects.create(
+            code=f"ATELIER-{index + 1:03d}",
+            title_fr=f"Atelier numérique {index + 1}",
+            title_en=f"Digital workshop {index + 1}",
+            format="workshop",
+            duration_hours=3,
+            price=40,
+        )
+        for competency_id, _framework in rng.sample(competencies, k=rng.randint(1, 3)):
+            ModuleCompetency.objects.create(
+                module=module, competency_id=competency_id, level=rng.randint(1, 4)
+            )
 
 
 def _organisations(

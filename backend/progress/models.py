@@ -33,6 +33,8 @@ class SelfAssessment(models.Model):
         ordering = ["-assessed_at", "-id"]
         indexes = [
             models.Index(fields=["provider", "-assessed_at", "-id"], name="selfassessment_history"),
+            # The whole history, newest first, read by cursor (coordinators, exports).
+            models.Index(fields=["-assessed_at", "-id"], name="selfassessment_recent"),
             models.Index(fields=["competency", "assessed_at"], name="selfassessment_competency"),
         ]
 

@@ -128,7 +128,30 @@ class TestRead:
                 module=taught.module, competency=taught.competency, min_level=1
             )
         many = queries_for_listing()
-        assert few == many == 4  # count, page, taught competencies, prerequisites
+        # The catalogue's version, count, page, taught competencies, prerequisites.
+        assert few == many == 5
+
+    def test_a_repeated_read_comes_from_the_cache_until_the_catalogue_changes(
+        self, anon, coordinator_client
+    ):
+        module = ModuleFactory(title_fr="Atelier Facebook")
+        first = anon.get(URL)
+        with CaptureQueriesContext(connection) as ctx:
+            again = anon.get(URL)
+        assert len(ctx) == 1  # the catalogue's version
+        assert again.content == first.content
+        assert again["Content-Type"] == "application/json"
+        english = anon.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]["title"]
+        assert english == module.title_en  # languages are cached apart
+        response = coordinator_client.patch(
+            f"{URL}{module.pk}/", {"title_fr": "Atelier Facebook avancé"}, format="json"
+        )
+        assert response.status_code == 200
+        assert anon.get(URL).json()["results"][0]["title"] == "Atelier Facebook avancé"
+        assert anon.get(f"{URL}{module.pk}/").json()["title"] == "Atelier Facebook avancé"
+        # A change made outside the API (the admin, a script) counts too.
+        ModuleCompetencyFactory(module=module)
+        assert len(anon.get(URL).json()["results"][0]["competencies"]) == 1
 
 
 @pytest.mark.django_db

@@ -1,0 +1,59 @@
+"""Whole JSON answers kept in the cache, for reads that are the same for every caller.
+
+A view names a `cache_version()`: a number that grows with every change to what
+it shows (read from the database, so every server sees a change at once). The
+answer is cached under the version, the language and the full URL; a change
+makes a new version, so a stale answer is never served and nothing needs purging.
+Authentication and permissions still run on every request.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseBase
+from django.utils.translation import get_language
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+
+TIMEOUT = 24 * 3600
+
+
+class CachedReadsMixin:
+    """Caches the JSON of `list` and `retrieve` (see the module's docstring)."""
+
+    def cache_version(self) -> int:
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return self._cached(
+            request,
+            lambda: super(CachedReadsMixin, self).list(  # type: ignore[misc,unused-ignore]
+                request, *args, **kwargs
+            ),
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return self._cached(
+            request,
+            lambda: super(CachedReadsMixin, self).retrieve(  # type: ignore[misc,unused-ignore]
+                request, *args, **kwargs
+            ),
+        )
+
+    def _cached(self, request: Request, compute: Callable[[], Any]) -> HttpResponseBase:
+        if not isinstance(request.accepted_renderer, JSONRenderer):
+            return compute()
+        key = f"answer:{self.cache_version()}:{get_language()}:{request.get_full_path()}"
+        body = cache.get(key)
+        if body is None:
+            response = compute()
+            if response.status_code != 200:
+                return response
+            body = request.accepted_renderer.render(
+                response.data,
+                request.accepted_media_type,
+                self.get_renderer_context(),  # type: ignore[attr-defined]
+            )
+            cache.set(key, body, TIMEOUT)
+        return HttpResponse(body, content_type="application/json")
