@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from accounts.models import User
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework.request import Request
 
@@ -19,7 +20,12 @@ class PartnerClientAuthentication(OAuth2Authentication):
             return None
         user, token = result
         if user is None:
-            user = token.application.user
+            # The client's login, with its centre: one query, not two.
+            user = (
+                User.objects.select_related("partner_centre")
+                .filter(pk=token.application.user_id)
+                .first()
+            )
         if user is None or not user.is_active:
             return None
         return user, token

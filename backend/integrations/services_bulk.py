@@ -6,19 +6,19 @@ back alone, the good ones stay. Results: `created`, `updated`, `unchanged`, or
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from catalogue.models import Module
+from catalogue.models import PathStep
 from integrations.models import Participant
 from people.models import Organisation, Provider
 from training import services as training
 from training.models import Completion, Enrolment, EnrolmentStatus, Session, Source
-from training.selectors import session_module_ids
 
 MAX_ITEMS = 1000
 
@@ -159,46 +159,187 @@ def completions_upsert(
     *, centre: Organisation, items: list[dict[str, Any]], actor: Any
 ) -> list[dict[str, Any]]:
     """Record, correct (void and replace) or leave alone each completion named by the
-    centre's id."""
+    centre's id.
 
-    def write(item: dict[str, Any]) -> str:
-        session = _centre_session(centre, item["session"])
-        link = Participant.objects.filter(
-            partner_centre=centre, external_id=item["participant"]
-        ).first()
-        if link is None:
+    The whole push costs a fixed number of queries: what the items name is read in one
+    query per kind, each item is checked here with the same rules as an attendance sheet,
+    and the corrections and new records are written in one statement each. A write that
+    a concurrent one defeats (the database's constraints) makes every item that was to be
+    written a `conflict` error, and none of them is written.
+    """
+    known = _CompletionFacts.read(centre, items)
+    results: list[dict[str, Any]] = []
+    voids: list[Completion] = []
+    records: list[Completion] = []
+    pending: list[dict[str, Any]] = []
+    for item in items:
+        try:
+            outcome, void, record = known.decide(item, actor)
+        except ItemError as error:
+            results.append(_error(item, error))
+            continue
+        result = {"external_id": item["external_id"], "result": outcome}
+        results.append(result)
+        if record is not None:
+            records.append(record)
+            pending.append(result)
+        if void is not None:
+            voids.append(void)
+    if records:
+        try:
+            training.completions_replace(
+                voids=voids, records=records, reason="corrected by partner", actor=actor
+            )
+        except IntegrityError:
+            conflict = ItemError("conflict", None, "A concurrent write conflicts with this item.")
+            for result in pending:
+                result.update(_error(result, conflict))
+    return results
+
+
+def _error(item: dict[str, Any], error: ItemError) -> dict[str, Any]:
+    return {
+        "external_id": item.get("external_id"),
+        "result": "error",
+        "code": error.code,
+        "field": error.field,
+        "detail": error.detail,
+    }
+
+
+@dataclass
+class _CompletionFacts:
+    """What a push of completions names, read in one query per kind, and kept up to date
+    as its items are decided in order (an item sees the ones before it)."""
+
+    centre: Organisation
+    sessions: dict[str, Session]
+    session_modules: dict[int, dict[str, int]]
+    participants: dict[str, int]
+    by_external_id: dict[str, Completion]
+    by_record: dict[tuple[int, int, int], Completion]
+    enrolled: set[tuple[int, int]]
+    seen: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, centre: Organisation, items: list[dict[str, Any]]) -> "_CompletionFacts":
+        sessions = {
+            session.external_id or "": session
+            for session in Session.objects.filter(
+                organiser=centre, external_id__in={item["session"] for item in items}
+            ).select_related("module")
+        }
+        # What each session teaches, by module code: its module, or its path's steps.
+        session_modules = {
+            s.pk: {s.module.code: s.module.pk} for s in sessions.values() if s.module is not None
+        }
+        paths = {s.path_id for s in sessions.values() if s.path_id}
+        if paths:
+            steps: dict[int, dict[str, int]] = {}
+            for path_id, module_id, code in PathStep.objects.filter(path_id__in=paths).values_list(
+                "path_id", "module_id", "module__code"
+            ):
+                steps.setdefault(path_id, {})[code] = module_id
+            for s in sessions.values():
+                if s.path_id:
+                    session_modules[s.pk] = steps.get(s.path_id, {})
+        participants = dict(
+            Participant.objects.filter(
+                partner_centre=centre, external_id__in={item["participant"] for item in items}
+            ).values_list("external_id", "provider_id")
+        )
+        session_ids = [s.pk for s in sessions.values()]
+        live = (
+            Completion.objects.select_related("session")
+            .filter(voided_at__isnull=True)
+            .filter(
+                Q(source_centre=centre, external_id__in={item["external_id"] for item in items})
+                | Q(session_id__in=session_ids, provider_id__in=set(participants.values()))
+            )
+        )
+        by_external_id: dict[str, Completion] = {}
+        by_record: dict[tuple[int, int, int], Completion] = {}
+        for completion in live:
+            if completion.source_centre_id == centre.pk and completion.external_id:
+                by_external_id[completion.external_id] = completion
+            if completion.session_id is not None:
+                key = (completion.provider_id, completion.module_id, completion.session_id)
+                by_record[key] = completion
+        enrolled = set(
+            Enrolment.objects.filter(
+                session_id__in=session_ids,
+                provider_id__in=set(participants.values()),
+                status=EnrolmentStatus.ENROLLED,
+            ).values_list("session_id", "provider_id")
+        )
+        return cls(
+            centre,
+            sessions,
+            session_modules,
+            participants,
+            by_external_id,
+            by_record,
+            enrolled,
+        )
+
+    def decide(
+        self, item: dict[str, Any], actor: Any
+    ) -> tuple[str, Completion | None, Completion | None]:
+        """The item's result, the live record it voids and the record it creates."""
+        if item["external_id"] in self.seen:
+            raise ItemError(
+                "duplicate_in_push", "external_id", "This id appears earlier in the same push."
+            )
+        self.seen.add(item["external_id"])
+        session = self.sessions.get(item["session"])
+        if session is None:
+            raise ItemError("unknown_session", "session", "No session of yours has this id.")
+        provider_id = self.participants.get(item["participant"])
+        if provider_id is None:
             raise ItemError(
                 "unknown_participant", "participant", "No participant of yours has this id."
             )
-        module = Module.objects.filter(code=item["module"]).first()
-        if module is None or module.pk not in session_module_ids(session):
+        module_id = self.session_modules.get(session.pk, {}).get(item["module"])
+        if module_id is None:
             raise ItemError("wrong_module", "module", "This session does not teach that module.")
         completed_on: dt.date = item.get("completed_on") or timezone.localdate()
-        live = Completion.objects.filter(
-            source_centre=centre, external_id=item["external_id"], voided_at__isnull=True
-        ).first()
-        if live is not None:
-            same = (
-                live.provider_id,
-                live.module_id,
-                live.session_id,
-                live.outcome,
-                live.completed_on,
-            ) == (link.provider_id, module.pk, session.pk, item["outcome"], completed_on)
-            if same:
-                return "unchanged"
-            training.completion_void(completion=live, reason="corrected by partner", actor=actor)
-        training.completion_create(
-            provider=link.provider,
-            module_id=module.pk,
+        live = self.by_external_id.get(item["external_id"])
+        wanted = (provider_id, module_id, session.pk, item["outcome"], completed_on)
+        if live is not None and wanted == (
+            live.provider_id,
+            live.module_id,
+            live.session_id,
+            live.outcome,
+            live.completed_on,
+        ):
+            return "unchanged", None, None
+        if session.status not in training.RECORDABLE:
+            raise ItemError(
+                "not_recordable",
+                None,
+                "Attendance is recorded for confirmed or completed sessions.",
+            )
+        if (session.pk, provider_id) not in self.enrolled:
+            raise ItemError("not_enrolled", None, "This provider is not enrolled in the session.")
+        key = (provider_id, module_id, session.pk)
+        other = self.by_record.get(key)
+        if other is not None and other is not live:
+            raise ItemError(
+                "duplicate", None, "An outcome is already recorded; void it to correct it."
+            )
+        record = Completion(
+            provider_id=provider_id,
+            module_id=module_id,
             session=session,
             completed_on=completed_on,
             outcome=item["outcome"],
-            actor=actor,
             source=Source.PARTNER,
+            recorded_by=actor,
             external_id=item["external_id"],
-            source_centre=centre,
+            source_centre=self.centre,
         )
-        return "updated" if live is not None else "created"
-
-    return [_run(item, write) for item in items]
+        if live is not None:
+            self.by_record.pop((live.provider_id, live.module_id, live.session_id or 0), None)
+        self.by_external_id[item["external_id"]] = record
+        self.by_record[key] = record
+        return ("updated" if live is not None else "created"), live, record

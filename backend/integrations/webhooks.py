@@ -89,16 +89,31 @@ def payload_for(event: str, record: Any) -> tuple[int | None, dict[str, Any]]:
 
 def deliveries_create(*, event: str, record: Any) -> list[WebhookDelivery]:
     """Queue one delivery per active subscription of the centre that organises the session."""
-    centre_id, body = payload_for(event, record)
-    if centre_id is None:
+    return deliveries_create_many(event=event, records=[record])
+
+
+def deliveries_create_many(*, event: str, records: list[Any]) -> list[WebhookDelivery]:
+    """The same for many records at once: one query for the subscriptions, one insert."""
+    payloads = [payload_for(event, record) for record in records]
+    centres = {centre_id for centre_id, _body in payloads if centre_id is not None}
+    if not centres:
         return []
-    created = [
-        WebhookDelivery.objects.create(subscription=subscription, event=event, payload=body)
-        for subscription in WebhookSubscription.objects.filter(
-            partner_centre_id=centre_id, is_active=True
-        )
-        if event in subscription.events
-    ]
+    subscriptions: dict[int, list[WebhookSubscription]] = {}
+    for subscription in WebhookSubscription.objects.filter(
+        partner_centre_id__in=centres, is_active=True
+    ):
+        if event in subscription.events:
+            subscriptions.setdefault(subscription.partner_centre_id, []).append(subscription)
+    if not subscriptions:
+        return []
+    created = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(subscription=subscription, event=event, payload=body)
+            for centre_id, body in payloads
+            if centre_id is not None
+            for subscription in subscriptions.get(centre_id, [])
+        ]
+    )
     for delivery in created:
         transaction.on_commit(partial(deliver_webhook.enqueue, delivery.pk))
     return created

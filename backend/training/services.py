@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from training.models import (
     Source,
 )
 from training.selectors import session_module_ids
-from training.signals import announce
+from training.signals import announce, announce_many
 
 # The lifecycle: which status may follow which.
 TRANSITIONS: dict[str, set[str]] = {
@@ -275,6 +275,31 @@ def completion_void(*, completion: Completion, reason: str, actor: Any) -> Compl
     completion.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
     announce("completion.voided", completion)
     return completion
+
+
+@transaction.atomic
+def completions_replace(
+    *, voids: list[Completion], records: list[Completion], reason: str, actor: Any
+) -> list[Completion]:
+    """Void `voids` and record `records` in one statement each (a partner's bulk push, checked
+    by its caller): the same rows and events as `completion_void` and `completion_create`.
+
+    A record voided meanwhile by someone else is a conflict (IntegrityError), as is a
+    record that a concurrent write made a duplicate (the database's unique constraints).
+    """
+    now = timezone.now()
+    if voids:
+        voided = Completion.objects.filter(
+            pk__in=[completion.pk for completion in voids], voided_at__isnull=True
+        ).update(voided_at=now, voided_by=actor, void_reason=reason, updated_at=now)
+        if voided != len(voids):
+            raise IntegrityError("A record was voided by a concurrent write.")
+        for completion in voids:
+            completion.voided_at, completion.voided_by, completion.void_reason = now, actor, reason
+        announce_many("completion.voided", voids)
+    created = Completion.objects.bulk_create(records)
+    announce_many("completion.recorded", created)
+    return created
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """What the training services announce, once their transaction has committed.
 
 Listeners (integrations' webhooks) subscribe here; training imports none of them.
-Each signal is sent with `event` (e.g. `session.confirmed`) and the record.
+Each signal is sent with `event` (e.g. `session.confirmed`) and `records`, the records
+it is about (one, or all those a bulk write touched).
 """
 
 from typing import Any
@@ -24,7 +25,13 @@ EVENTS = (
 
 def announce(event: str, record: Any) -> None:
     """Send `event` about `record` after the current transaction commits."""
+    announce_many(event, [record])
+
+
+def announce_many(event: str, records: list[Any]) -> None:
+    """Send `event` about all `records` at once, after the current transaction commits."""
     assert event in EVENTS, event
-    transaction.on_commit(
-        lambda: training_event.send(sender=type(record), event=event, record=record)
-    )
+    if records:
+        transaction.on_commit(
+            lambda: training_event.send(sender=type(records[0]), event=event, records=records)
+        )

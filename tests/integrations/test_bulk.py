@@ -4,8 +4,15 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
-from integrations.models import IdempotencyRecord, Participant
+from integrations.models import (
+    IdempotencyRecord,
+    Participant,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from people.models import Provider
 from tests.conftest import client_for, on_postgres
 from tests.factories import (
@@ -14,6 +21,7 @@ from tests.factories import (
     ProviderFactory,
     SessionFactory,
 )
+from tests.integrations.test_partner_clients import create_client, get_token
 from training.models import Completion, Enrolment
 
 ENROL = "/api/v1/enrolments/bulk/"
@@ -182,6 +190,141 @@ class TestCompletionsBulk:
         old, new = Completion.objects.order_by("id")
         assert old.voided_at is not None
         assert (new.outcome, new.source, new.external_id) == ("completed", "partner", "C-1")
+
+    def push(self, world, count, outcome="completed", prefix="C"):  # type: ignore[no-untyped-def]
+        items = [
+            {
+                "external_id": f"{prefix}-{n}",
+                "session": "S-1",
+                "participant": f"P-{n}",
+                "module": "WS-FB",
+                "outcome": outcome,
+                "completed_on": "2026-11-02",
+            }
+            for n in range(count)
+        ]
+        return world["client"].post(COMPLETE, {"items": items}, format="json")
+
+    def enrolled_world(self, world, count):  # type: ignore[no-untyped-def]
+        world["session"].capacity = count
+        world["session"].save()
+        items = [enrol_item(n) for n in range(count)]
+        assert world["client"].post(ENROL, {"items": items}, format="json").status_code == 200
+        world["session"].status = "confirmed"
+        world["session"].save()
+
+    def test_a_push_costs_the_same_queries_for_10_or_200_items(
+        self, centre_world, django_capture_on_commit_callbacks
+    ):
+        self.enrolled_world(centre_world, 200)
+
+        # As a partner's software does: with its OAuth2 client's token.
+        created = create_client(centre_world["partner"].partner_centre)
+        token = get_token(created["client_id"], created["client_secret"]).json()
+        oauth = APIClient()
+        oauth.credentials(HTTP_AUTHORIZATION=f"Bearer {token['access_token']}")
+        centre_world = {**centre_world, "client": oauth}
+
+        def queries(count, outcome):  # type: ignore[no-untyped-def]
+            # Webhook subscriptions are looked up once the push commits: counted too. The
+            # savepoints are the test's own transaction (a request's transaction logs none).
+            with (
+                CaptureQueriesContext(connection) as ctx,
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                response = self.push(centre_world, count, outcome)
+            assert response.status_code == 200
+            statements = [q["sql"] for q in ctx if "SAVEPOINT" not in q["sql"]]
+            # SQLite takes at most 999 parameters a statement: Django splits the one bulk
+            # insert into several there. PostgreSQL runs it as one.
+            inserts = [q for q in statements if q.startswith('INSERT INTO "training_completion"')]
+            if on_postgres():
+                assert len(inserts) <= 1
+            counted = len(statements) - len(inserts) + min(len(inserts), 1)
+            return counted, [r["result"] for r in response.json()["results"]]
+
+        small, results = queries(10, "completed")
+        assert results == ["created"] * 10
+        large, results = queries(200, "completed")
+        assert results == ["unchanged"] * 10 + ["created"] * 190
+        corrected, results = queries(200, "attended")
+        assert results == ["updated"] * 200
+        assert small <= 10
+        assert large <= 10
+        assert corrected <= 10
+        assert Completion.objects.filter(voided_at__isnull=True).count() == 200
+        assert Completion.objects.filter(voided_at__isnull=False).count() == 200
+        assert set(
+            Completion.objects.filter(voided_at__isnull=True).values_list("outcome", flat=True)
+        ) == {"attended"}
+
+    def test_each_item_is_checked_on_its_own(self, centre_world):
+        self.enrolled_world(centre_world, 3)
+        ProviderFactory(email="stranger@example.org")
+        Participant.objects.create(
+            partner_centre=centre_world["partner"].partner_centre,
+            external_id="P-stranger",
+            provider=Provider.objects.get(email="stranger@example.org"),
+        )
+        good = {
+            "external_id": "C-0",
+            "session": "S-1",
+            "participant": "P-0",
+            "module": "WS-FB",
+            "outcome": "completed",
+        }
+        items = [
+            good,
+            {**good, "external_id": "C-1", "participant": "P-1", "module": "NOPE"},
+            {**good, "external_id": "C-2", "participant": "P-stranger"},
+            {**good, "external_id": "C-0", "outcome": "absent"},
+            {**good, "external_id": "C-3", "session": "S-404"},
+            {**good, "external_id": "C-4"},  # P-0's record for this module is C-0's
+        ]
+        response = centre_world["client"].post(COMPLETE, {"items": items}, format="json")
+        results = response.json()["results"]
+        assert [(r["result"], r.get("code")) for r in results] == [
+            ("created", None),
+            ("error", "wrong_module"),
+            ("error", "not_enrolled"),
+            ("error", "duplicate_in_push"),
+            ("error", "unknown_session"),
+            ("error", "duplicate"),
+        ]
+        assert Completion.objects.count() == 1
+
+    def test_a_session_not_confirmed_is_not_recordable(self, centre_world):
+        self.enrolled_world(centre_world, 1)
+        centre_world["session"].status = "open"
+        centre_world["session"].save()
+        result = self.push(centre_world, 1).json()["results"][0]
+        assert (result["result"], result["code"]) == ("error", "not_recordable")
+        assert not Completion.objects.exists()
+
+    def test_webhooks_of_a_push_are_queued_together(
+        self, centre_world, django_capture_on_commit_callbacks
+    ):
+        self.enrolled_world(centre_world, 5)
+        WebhookSubscription.objects.create(
+            partner_centre=centre_world["partner"].partner_centre,
+            url="https://example.org/hook",
+            secret="s" * 32,
+            events=["completion.recorded", "completion.voided"],
+        )
+        with (
+            CaptureQueriesContext(connection) as ctx,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            self.push(centre_world, 5)
+        recorded = WebhookDelivery.objects.filter(event="completion.recorded")
+        assert recorded.count() == 5
+        table = '"integrations_webhookdelivery"'
+        inserts = [q for q in ctx if q["sql"].startswith(f"INSERT INTO {table}")]
+        assert len(inserts) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            self.push(centre_world, 5, "attended")
+        assert WebhookDelivery.objects.filter(event="completion.voided").count() == 5
+        assert recorded.count() == 10
 
 
 @pytest.mark.django_db(transaction=True)
