@@ -52,6 +52,7 @@ class ExportMixin:
                 {"format": [f"Choose json, csv or xlsx, not {file_format!r}."]},
                 code="invalid_choice",
             )
+        self.check_paging(request)
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         return export_response(
             self.export_rows(queryset),
@@ -59,6 +60,18 @@ class ExportMixin:
             filename=self.export_filename,
             file_format=file_format,
         )
+
+    def check_paging(self, request: Request) -> None:
+        """An export holds every row, but its paging parameters are checked as the JSON
+        list checks them: a bad page size is a 400, a page that is not a number a 404."""
+        paginator = getattr(self, "paginator", None)
+        if paginator is None:
+            return
+        paginator.get_page_size(request)
+        page_param = getattr(paginator, "page_query_param", None)
+        page = request.query_params.get(page_param) if page_param else None
+        if page is not None and (not page.isdigit() or int(page) < 1):
+            raise exceptions.NotFound("Invalid page.")
 
     def export_rows(self, queryset: QuerySet[Any]) -> Iterator[dict[str, Any]]:
         annotations = self.export_annotations()

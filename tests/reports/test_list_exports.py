@@ -164,3 +164,17 @@ class TestProgressChart:
         partner = client_for(PartnerUserFactory(partner_centre=scene.PC))
         assert partner.get(self.URL.format(scene.P1.pk)).status_code == 200  # consented
         assert partner.get(self.URL.format(scene.P2.pk)).status_code == 404  # did not
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [({"page_size": "null"}, 400), ({"page_size": "0"}, 400), ({"page": "x"}, 404)],
+)
+def test_paging_parameters_are_checked_as_for_json(coordinator_client, params, status):
+    for url in (LISTS["providers"], LISTS["self-assessments"]):
+        response = coordinator_client.get(url, {"format": "csv", **params})
+        if "page" in params and url == LISTS["self-assessments"]:
+            continue  # paged by cursor: it has no page number
+        assert response.status_code == status, (url, response.content)
+        assert response["Content-Type"] == "application/json"
