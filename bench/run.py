@@ -421,6 +421,8 @@ def main() -> None:
     data = prepare()
     server = start_server()
     try:
+        # First, on fresh workers: what the export adds to a worker's memory.
+        exported = export(server, data["token"])
         token = partner_token(data)
         with tempfile.TemporaryDirectory() as tmp:
             runs = scenarios(data, token, Path(tmp))
@@ -432,7 +434,6 @@ def main() -> None:
                         f"round {number}/{ROUNDS} {scenario.name}: {result['rps']:.1f} req/s, "
                         f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms"
                     )
-        exported = export(server, data["token"])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
