@@ -81,14 +81,22 @@ def external_ids(centre: Organisation) -> None:
 
 
 def pushes(centre: Organisation) -> list[dict[str, Any]]:
-    """Two pushes of the same 1,000 records with the outcome flipped: each one corrects all."""
+    """Two pushes of the same 1,000 records with the outcome flipped: each one corrects all.
+
+    The centre's software becomes the source of these records: the trainers' records of
+    the same participants and modules are voided first, so every item is written.
+    """
+    chosen = Completion.objects.filter(
+        session__organiser=centre, session__status=SessionStatus.COMPLETED
+    ).order_by("id")[:ITEMS]
     records = list(
-        Completion.objects.filter(
-            session__organiser=centre, session__status=SessionStatus.COMPLETED
-        )
-        .order_by("id")
-        .values_list("session_id", "provider_id", "module__code", "completed_on")[:ITEMS]
+        chosen.values_list("session_id", "provider_id", "module__code", "completed_on")
     )
+    Completion.objects.filter(
+        pk__in=list(chosen.values_list("pk", flat=True)),
+        voided_at__isnull=True,
+        external_id__isnull=True,
+    ).update(voided_at=timezone.now(), void_reason="replaced by the partner's records")
     bodies = []
     for outcome in ("completed", "attended"):
         bodies.append(

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import BaseSerializer, as_serializer_error
 from rest_framework.views import APIView
 
 from api.openapi import ErrorResponse413Serializer, ErrorResponse422Serializer
@@ -115,12 +115,13 @@ class BulkView(APIView):
     def _run(self, request: Request, items: list[Any]) -> Response:
         valid: list[tuple[int, dict[str, Any]]] = []
         results: list[dict[str, Any] | None] = [None] * len(items)
+        # One serializer checks every item: its fields are built once, not per item.
+        checker = self.item_serializer()
         for index, raw in enumerate(items):
-            serializer = self.item_serializer(data=raw)
-            if serializer.is_valid():
-                valid.append((index, dict(serializer.validated_data)))
-            else:
-                field, code, detail = first_error(serializer.errors)
+            try:
+                valid.append((index, dict(checker.run_validation(raw))))
+            except ValidationError as error:
+                field, code, detail = first_error(as_serializer_error(error))
                 external_id = raw.get("external_id") if isinstance(raw, dict) else None
                 # Echo only an id that could be valid (no NUL: PostgreSQL cannot store it).
                 echoed = (
