@@ -89,9 +89,7 @@ def pushes(centre: Organisation) -> list[dict[str, Any]]:
     chosen = Completion.objects.filter(
         session__organiser=centre, session__status=SessionStatus.COMPLETED
     ).order_by("id")[:ITEMS]
-    records = list(
-        chosen.values_list("session_id", "provider_id", "module__code", "completed_on")
-    )
+    records = list(chosen.values_list("session_id", "provider_id", "module__code", "completed_on"))
     Completion.objects.filter(
         pk__in=list(chosen.values_list("pk", flat=True)),
         voided_at__isnull=True,
