@@ -457,7 +457,8 @@ def write_report(lines: list[str], data: dict[str, Any]) -> None:
             start,
             f"Measured on {time.strftime('%Y-%m-%d')}: {machine()}.",
             "",
-            f"Data set: `generate_dataset --providers {PROVIDERS} --seed 1` ({counts}).",
+            f"Data set: `generate_dataset --providers {PROVIDERS} --seed 1`; the database "
+            f"now holds {counts} (earlier runs' writes included).",
             "",
             f"Command: `make bench` (gunicorn, 2 workers; wrk, 1 thread, {CONNECTIONS} "
             f"connections, {SECONDS} s per scenario, {ROUNDS} interleaved rounds, medians).",
