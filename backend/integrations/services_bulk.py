@@ -74,35 +74,20 @@ def _centre_session(centre: Organisation, external_id: str) -> Session:
     return session
 
 
+CONFLICT = ItemError("conflict", None, "A concurrent write conflicts with this item.")
+
+
 def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
     try:
         with transaction.atomic():
             return {"external_id": item.get("external_id"), "result": write(item)}
     except ItemError as error:
-        return {
-            "external_id": item.get("external_id"),
-            "result": "error",
-            "code": error.code,
-            "field": error.field,
-            "detail": error.detail,
-        }
+        return _error(item, error)
     except ValidationError as error:
         field, code, detail = first_error(error.detail)
-        return {
-            "external_id": item.get("external_id"),
-            "result": "error",
-            "code": code,
-            "field": field,
-            "detail": detail,
-        }
+        return _error(item, ItemError(code, field, detail))
     except IntegrityError:
-        return {
-            "external_id": item.get("external_id"),
-            "result": "error",
-            "code": "conflict",
-            "field": None,
-            "detail": "A concurrent write conflicts with this item.",
-        }
+        return _error(item, CONFLICT)
 
 
 def first_error(detail: Any, prefix: str = "") -> tuple[str | None, str, str]:
@@ -191,9 +176,8 @@ def completions_upsert(
                 voids=voids, records=records, reason="corrected by partner", actor=actor
             )
         except IntegrityError:
-            conflict = ItemError("conflict", None, "A concurrent write conflicts with this item.")
             for result in pending:
-                result.update(_error(result, conflict))
+                result.update(_error(result, CONFLICT))
     return results
 
 

@@ -1,9 +1,10 @@
 """Bulk upserts by external id, with Idempotency-Key, from a partner centre."""
 
 import threading
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -292,6 +293,20 @@ class TestCompletionsBulk:
             ("error", "duplicate"),
         ]
         assert Completion.objects.count() == 1
+
+    def test_a_push_defeated_by_a_concurrent_write_answers_conflict(self, centre_world):
+        self.enrolled_world(centre_world, 2)
+        with mock.patch(
+            "training.services.Completion.objects.bulk_create",
+            side_effect=IntegrityError("duplicate key"),
+        ):
+            results = self.push(centre_world, 2).json()["results"]
+        assert [(r["result"], r["code"]) for r in results] == [("error", "conflict")] * 2
+        assert not Completion.objects.exists()
+        assert [r["result"] for r in self.push(centre_world, 2).json()["results"]] == [
+            "created",
+            "created",
+        ]
 
     def test_a_session_not_confirmed_is_not_recordable(self, centre_world):
         self.enrolled_world(centre_world, 1)
