@@ -3,6 +3,7 @@
 from api.labels import Label
 from catalogue.models import ModuleFormat
 from people.models import Sector
+from training.models import CancelCause
 
 NO_GROUP = Label(fr="(aucun)", en="(none)")
 NO_DATA = Label(fr="Aucune donnée", en="No data")
@@ -24,6 +25,18 @@ FORMATS: dict[str, Label] = {
     ModuleFormat.CLUB: Label(fr="Klub numérique", en="Digital club"),
     ModuleFormat.ELEARNING: Label(fr="E-learning", en="E-learning"),
     "path": Label(fr="Parcours", en="Learning path"),
+}
+
+CAUSES = {
+    CancelCause.TOO_FEW_PARTICIPANTS: Label(
+        fr="Pas assez de participants", en="Too few participants"
+    ),
+    CancelCause.TRAINER_UNAVAILABLE: Label(
+        fr="Formateur·rice indisponible", en="Trainer unavailable"
+    ),
+    CancelCause.VENUE_UNAVAILABLE: Label(fr="Lieu indisponible", en="Venue unavailable"),
+    CancelCause.WEATHER: Label(fr="Météo", en="Weather"),
+    CancelCause.OTHER: Label(fr="Autre", en="Other"),
 }
 
 

@@ -286,7 +286,9 @@ def _evidenced_levels(
     for module_id, competency_id, level in taught:
         by_module[module_id].append((competency_id, level))
     evidenced: dict[tuple[int, int], int] = {}
-    for provider_id, module_id in completions.values_list("provider_id", "module_id").distinct():
+    for provider_id, module_id in (
+        completions.values_list("provider_id", "module_id").order_by().distinct()
+    ):
         for competency_id, level in by_module[module_id]:
             key = (provider_id, competency_id)
             evidenced[key] = max(evidenced.get(key, 0), level)
@@ -561,7 +563,9 @@ def training_effect_report(*, user: Any, params: dict[str, Any]) -> dict[str, An
     )
     if scope.organiser_id is not None:
         present = present.filter(provider__shares_progress_with_partners=True)
-    for session_id, provider_id in present.values_list("session_id", "provider_id").distinct():
+    for session_id, provider_id in (
+        present.values_list("session_id", "provider_id").order_by().distinct()
+    ):
         attendees[session_id].add(provider_id)
     providers = set().union(*attendees.values()) if attendees else set()
     history: dict[tuple[int, int], list[tuple[dt.datetime, int]]] = defaultdict(list)
@@ -688,6 +692,7 @@ def sessions_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     for session_id, provider_id, outcome in (
         Completion.objects.filter(session__in=sessions_qs.values("pk"), voided_at__isnull=True)
         .values_list("session_id", "provider_id", "outcome")
+        .order_by()
         .distinct()
     ):
         outcomes[(session_id, provider_id)].add(outcome)

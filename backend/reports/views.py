@@ -18,11 +18,12 @@ from rest_framework.views import APIView
 from api.exports import Column, export_response
 from api.labels import Label
 from api.negotiation import IgnoreClientContentNegotiation
-from api.permissions import ANONYMOUS, COORDINATOR, PARTNER, IsAuthenticated, role_of
+from api.permissions import COORDINATOR, PARTNER, IsAuthenticated, role_of
 from api.schema import CSV, XLSX
 from catalogue.models import ProficiencyLevel
 from progress import selectors as progress_selectors
 from reports import charts, selectors
+from reports.labels import CAUSES
 from reports.serializers import (
     SessionsQuery,
     SessionsReportSerializer,
@@ -42,8 +43,8 @@ class IsCoordinatorOrPartner(permissions.BasePermission):
     message = "Reports are for coordinators and partner centres."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        role = role_of(request.user)
-        return role != ANONYMOUS and role in (COORDINATOR, PARTNER)
+        # An anonymous caller is refused here too, and DRF answers it with a 401.
+        return role_of(request.user) in (COORDINATOR, PARTNER)
 
 
 def report_responses(serializer: type[Serializer[Any]]) -> dict[Any, Any]:
@@ -184,15 +185,6 @@ class TrainingEffectReportView(ReportView):
         ]
 
 
-CAUSES = {
-    "too_few_participants": Label(fr="Pas assez de participants", en="Too few participants"),
-    "trainer_unavailable": Label(fr="Formateur·rice indisponible", en="Trainer unavailable"),
-    "venue_unavailable": Label(fr="Lieu indisponible", en="Venue unavailable"),
-    "weather": Label(fr="Météo", en="Weather"),
-    "other": Label(fr="Autre", en="Other"),
-}
-
-
 @extend_validation_errors(["invalid_period"], field_name="until", methods=["get"])
 class SessionsReportView(ReportView):
     """By organiser, format and month (or year): sessions planned, confirmed, held and
@@ -259,7 +251,7 @@ class SkillsChartView(ReportView):
     )
     def get(self, request: Request) -> HttpResponseBase:
         params = self.params(request)
-        data = selectors.skills_report(user=request.user, params=params)
+        data = type(self).report(user=request.user, params=params)
         cells = {(row["group"], row["competency"]): row for row in data["rows"]}
         competencies, groups = data["competencies"], data["groups"]
         svg = charts.heatmap_svg(
