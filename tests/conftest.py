@@ -22,7 +22,10 @@ def empty_cache() -> None:
     a rolled-back test can reuse)."""
     from django.core.cache import cache
 
+    from catalogue import snapshot
+
     cache.clear()
+    snapshot.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ makes a new version, so a stale answer is never served and nothing needs purging
 Authentication and permissions still run on every request.
 """
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -44,7 +45,9 @@ class CachedReadsMixin:
     def _cached(self, request: Request, compute: Callable[[], Any]) -> HttpResponseBase:
         if not isinstance(request.accepted_renderer, JSONRenderer):
             return compute()
-        key = f"answer:{self.cache_version()}:{get_language()}:{request.get_full_path()}"
+        # The URL is hashed: any query string makes a key of fixed length, fit for any cache.
+        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"answer:{self.cache_version()}:{get_language()}:{url}"
         body = cache.get(key)
         if body is None:
             response = compute()

@@ -23,7 +23,7 @@ DECLARE
     lvl integer := (row_data ->> TG_ARGV[0])::integer;
     comp bigint := (row_data ->> TG_ARGV[1])::bigint;
 BEGIN
-    IF NOT EXISTS (
+    IF lvl IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM catalogue_competency c
         JOIN catalogue_proficiencylevel l ON l.framework_id = c.framework_id
         WHERE c.id = comp AND l.value = lvl
@@ -55,21 +55,27 @@ $$ LANGUAGE plpgsql;
 def level_guard_sql(
     vendor: str, table: str, level: str = "level", competency: str = "competency_id"
 ) -> tuple[list[str], list[str]]:
-    """SQL that makes `table.level` a level of the scale of `table.competency`'s framework."""
+    """SQL that makes `table.level` a level of the scale of `table.competency`'s framework.
+
+    A null level (none recorded) passes. The guard runs when a row is inserted or when
+    its level or competency changes, not on writes of its other columns.
+    """
     name = f"{table}_{level}_in_scale"
     if vendor == "postgresql":
         return (
             [
                 PG_LEVEL_FUNCTION,
-                f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW "
+                f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OF {level}, {competency} "
+                f"ON {table} FOR EACH ROW "
                 f"EXECUTE FUNCTION parcours_level_in_scale('{level}', '{competency}');",
             ],
             [f"DROP TRIGGER IF EXISTS {name} ON {table};"],
         )
     condition = LEVEL_SCALE_EXISTS.format(competency=competency, level=level)
+    events = {"INSERT": "INSERT", "UPDATE": f"UPDATE OF {level}, {competency}"}
     create = [
-        f"CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON {table} "
-        f"WHEN NOT {condition} "
+        f"CREATE TRIGGER {name}_{event.lower()} BEFORE {events[event]} ON {table} "
+        f"WHEN NEW.{level} IS NOT NULL AND NOT {condition} "
         f"BEGIN SELECT RAISE(ABORT, 'level is outside the scale of the competency'); END;"
         for event in ("INSERT", "UPDATE")
     ]

@@ -171,8 +171,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.SignedTokenAuthentication",
         "integrations.authentication.PartnerClientAuthentication",
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "api.authentication.RefuseUnknownBearer",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsCoordinatorOrReadOnly"],

@@ -34,6 +34,7 @@ from catalogue.models import (
 )
 from demo.catalogue import load_catalogue
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector
+from progress import standings
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import (
     Completion,
@@ -213,6 +214,8 @@ def generate(
         _training(rng, writer, counts, regions, modules, start, span, end)
         _ratings(rng, writer, counts, provider_ids, competencies, scale_top, start, span)
         writer.reset_sequences()
+        # The evidenced and target levels beside the current ones, as the API keeps them.
+        standings.rebuild()
     return counts.rows
 
 

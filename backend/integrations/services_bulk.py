@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -227,12 +227,28 @@ class _CompletionFacts:
             for s in sessions.values():
                 if s.path_id:
                     session_modules[s.pk] = steps.get(s.path_id, {})
-        participants = dict(
-            Participant.objects.filter(
-                partner_centre=centre, external_id__in={item["participant"] for item in items}
-            ).values_list("external_id", "provider_id")
-        )
         session_ids = [s.pk for s in sessions.values()]
+        # The centre's participants the push names, each with the sessions they are enrolled
+        # in among the push's: one query.
+        participants: dict[str, int] = {}
+        enrolled: set[tuple[int, int]] = set()
+        named = Participant.objects.filter(
+            partner_centre=centre, external_id__in={item["participant"] for item in items}
+        ).annotate(
+            enrolment=FilteredRelation(
+                "provider__enrolments",
+                condition=Q(
+                    provider__enrolments__session_id__in=session_ids,
+                    provider__enrolments__status=EnrolmentStatus.ENROLLED,
+                ),
+            )
+        )
+        for external_id, provider_id, session_id in named.values_list(
+            "external_id", "provider_id", "enrolment__session_id"
+        ):
+            participants[external_id] = provider_id
+            if session_id is not None:
+                enrolled.add((session_id, provider_id))
         live = (
             Completion.objects.select_related("session")
             .filter(voided_at__isnull=True)
@@ -249,13 +265,6 @@ class _CompletionFacts:
             if completion.session_id is not None:
                 key = (completion.provider_id, completion.module_id, completion.session_id)
                 by_record[key] = completion
-        enrolled = set(
-            Enrolment.objects.filter(
-                session_id__in=session_ids,
-                provider_id__in=set(participants.values()),
-                status=EnrolmentStatus.ENROLLED,
-            ).values_list("session_id", "provider_id")
-        )
         return cls(
             centre,
             sessions,

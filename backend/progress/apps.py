@@ -6,3 +6,8 @@ class ProgressConfig(AppConfig):
 
     name = "progress"
     verbose_name = "Progression"
+
+    def ready(self) -> None:
+        from progress import receivers
+
+        receivers.connect()

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from catalogue.models import Competency
 from people.models import Provider
@@ -43,23 +44,37 @@ class SelfAssessment(models.Model):
 
 
 class CurrentLevel(models.Model):
-    """A provider's latest self-assessed level in a competency.
+    """Where a provider stands in a competency: their latest self-assessed level, the
+    level their completed modules evidence, and the target of the paths they follow.
 
-    Written in the same transaction as each self-assessment, so reads never
-    scan the history.
+    Kept current in the writer's transaction: the self-assessed level with each
+    self-assessment, the evidenced and target levels with each completion, enrolment,
+    path assignment or catalogue change (see progress.standings). So progress and
+    reports read one row per provider and competency, never the history.
     """
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="current_levels")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField("niveau")
-    assessed_at = models.DateTimeField("date")
-    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField("niveau", null=True, blank=True)
+    assessed_at = models.DateTimeField("date", null=True, blank=True)
+    self_assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    evidenced_level = models.PositiveSmallIntegerField("niveau attesté", null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField("niveau visé", null=True, blank=True)
 
     class Meta:
         verbose_name = "niveau actuel"
         verbose_name_plural = "niveaux actuels"
         constraints = [
             models.UniqueConstraint(fields=["provider", "competency"], name="current_level_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(level__isnull=True, assessed_at__isnull=True)
+                    | Q(level__isnull=False, assessed_at__isnull=False)
+                ),
+                name="current_level_dated",
+            ),
         ]
 
     def __str__(self) -> str:

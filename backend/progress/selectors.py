@@ -4,21 +4,16 @@ The formulas are defined in docs/workflows.md. `provider_progress` runs a fixed
 number of queries, whatever the length of the provider's history.
 """
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.utils import timezone
+from rest_framework import serializers
 
 from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
-from catalogue.models import (
-    Competency,
-    LearningPath,
-    ModuleCompetency,
-    ModulePrerequisite,
-    PathStep,
-    PathTarget,
-)
+from catalogue.snapshot import Snapshot, snapshot
 from people.models import Provider
 from people.selectors import provider_list
 from progress.models import CurrentLevel, SelfAssessment
@@ -56,126 +51,132 @@ def self_assessment_list(*, user: Any) -> QuerySet[SelfAssessment]:
     return queryset.none()
 
 
-def _live_completed(provider: Provider) -> QuerySet[Completion]:
-    return Completion.objects.filter(
-        provider=provider, outcome=Outcome.COMPLETED, voided_at__isnull=True
+def _followed(provider_id: int) -> tuple[set[int], set[int], set[int]]:
+    """The modules a provider completed, and the paths assigned to them or of the path
+    sessions they are enrolled in: in one query."""
+    completed = Completion.objects.filter(
+        provider_id=provider_id, outcome=Outcome.COMPLETED, voided_at__isnull=True
+    ).values_list(Value("module"), "module_id")
+    assigned = Provider.assigned_paths.through.objects.filter(provider_id=provider_id).values_list(
+        Value("assigned"), "learningpath_id"
     )
+    enrolled = Enrolment.objects.filter(
+        provider_id=provider_id, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
+    ).values_list(Value("session"), "session__path_id")
+    found: dict[str, set[int]] = {"module": set(), "assigned": set(), "session": set()}
+    for kind, pk in completed.order_by().union(assigned.order_by(), enrolled.order_by()):
+        found[kind].add(pk)
+    return found["module"], found["assigned"], found["session"]
 
 
-def provider_progress(*, provider: Provider) -> dict[str, Any]:
+def provider_progress(*, provider_id: int) -> dict[str, Any]:
     """Per competency: self-assessed, evidenced and target level and the gap; per path, the
-    required steps completed; and the modules to take next with their upcoming sessions."""
-    competencies = list(
-        Competency.objects.filter(is_active=True).select_related("framework", "area")
-    )
-    current = {c.competency_id: c for c in CurrentLevel.objects.filter(provider=provider)}
-    completed_modules = set(_live_completed(provider).values_list("module_id", flat=True))
-    evidenced = dict(
-        ModuleCompetency.objects.filter(module_id__in=completed_modules)
-        .values("competency_id")
-        .annotate(top=Max("level"))
-        .values_list("competency_id", "top")
-    )
-    assigned = set(provider.assigned_paths.values_list("pk", flat=True))
-    from_sessions = set(
-        Enrolment.objects.filter(
-            provider=provider, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
-        ).values_list("session__path_id", flat=True)
-    )
-    path_ids = assigned | from_sessions
-    targets = dict(
-        PathTarget.objects.filter(path_id__in=path_ids)
-        .values("competency_id")
-        .annotate(top=Max("level"))
-        .values_list("competency_id", "top")
-    )
+    required steps completed; and the modules to take next with their upcoming sessions.
 
-    def level_of(competency_id: int) -> int:
-        self_level = current[competency_id].level if competency_id in current else 0
-        return max(self_level, evidenced.get(competency_id, 0))
+    The levels come from the provider's standings (kept current on every write), the
+    catalogue from its snapshot: 3 queries, and one more for upcoming sessions when a
+    module is recommended.
+    """
+    catalogue = snapshot()
+    Standing = tuple[int | None, dt.datetime | None, int | None, int | None]
+    standing: dict[int, Standing] = {
+        competency_id: (level, assessed_at, evidenced, target)
+        for competency_id, level, assessed_at, evidenced, target in CurrentLevel.objects.filter(
+            provider_id=provider_id
+        ).values_list("competency_id", "level", "assessed_at", "evidenced_level", "target_level")
+    }
+    completed, assigned, from_sessions = _followed(provider_id)
 
     rows = []
+    levels: dict[int, int] = {}
     gaps: dict[int, int] = {}
-    for competency in competencies:
-        own = current.get(competency.pk)
-        target = targets.get(competency.pk)
-        gap = None if target is None else max(target - level_of(competency.pk), 0)
+    targets: dict[int, int] = {}
+    for competency in catalogue.competencies:
+        own, assessed_at, evidenced, target = standing.get(
+            competency["competency"], (None, None, None, None)
+        )
+        level = levels[competency["competency"]] = max(own or 0, evidenced or 0)
+        gap = None if target is None else max(target - level, 0)
+        if target is not None:
+            targets[competency["competency"]] = target
         if gap:
-            gaps[competency.pk] = gap
+            gaps[competency["competency"]] = gap
         rows.append(
             {
-                "competency": competency.pk,
-                "code": competency.code,
-                "name": competency.name,
-                "area": competency.area.code,
-                "framework": competency.framework.code,
-                "proficient_level": competency.framework.proficient_level,
-                "self_assessed_level": own.level if own else None,
-                "self_assessed_at": own.assessed_at if own else None,
-                "evidenced_level": evidenced.get(competency.pk),
+                **competency,
+                "self_assessed_level": own,
+                "self_assessed_at": _datetime(assessed_at),
+                "evidenced_level": evidenced,
                 "target_level": target,
                 "gap": gap,
             }
         )
-
-    paths = _paths(path_ids, assigned, completed_modules)
-    recommendations = _recommendations(gaps, targets, completed_modules, level_of)
     return {
-        "provider": provider.pk,
+        "provider": provider_id,
         "competencies": rows,
-        "paths": paths,
-        "recommendations": recommendations,
+        "paths": _paths(catalogue, assigned | from_sessions, assigned, completed),
+        "recommendations": _recommendations(catalogue, gaps, targets, completed, levels),
     }
 
 
-def _paths(path_ids: set[int], assigned: set[int], completed: set[int]) -> list[dict[str, Any]]:
-    steps: dict[int, list[PathStep]] = defaultdict(list)
-    for step in PathStep.objects.filter(path_id__in=path_ids).order_by("position"):
-        steps[step.path_id].append(step)
+_DATETIME = serializers.DateTimeField()
+
+
+def _datetime(value: dt.datetime | None) -> str | None:
+    """A moment as every other answer writes it (in the site's time zone)."""
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _paths(
+    catalogue: Snapshot, path_ids: set[int], assigned: set[int], completed: set[int]
+) -> list[dict[str, Any]]:
     result = []
-    for path in LearningPath.objects.filter(pk__in=path_ids).order_by("code"):
-        required = [step for step in steps[path.pk] if step.is_required]
+    for path_id in path_ids:
+        path = catalogue.paths[path_id]
+        required = [module_id for module_id, is_required in path["steps"] if is_required]
         result.append(
             {
-                "path": path.pk,
-                "code": path.code,
-                "name": path.name,
-                "source": "assigned" if path.pk in assigned else "session",
+                "path": path_id,
+                "code": path["code"],
+                "name": path["name"],
+                "source": "assigned" if path_id in assigned else "session",
                 "required_steps": len(required),
-                "required_completed": sum(step.module_id in completed for step in required),
-                "steps_completed": sum(step.module_id in completed for step in steps[path.pk]),
-                "steps": len(steps[path.pk]),
+                "required_completed": sum(module_id in completed for module_id in required),
+                "steps_completed": sum(module_id in completed for module_id, _ in path["steps"]),
+                "steps": len(path["steps"]),
             }
         )
-    return result
+    return sorted(result, key=lambda path: path["code"])
 
 
 def _recommendations(
-    gaps: dict[int, int], targets: dict[int, int], completed: set[int], level_of: Any
+    catalogue: Snapshot,
+    gaps: dict[int, int],
+    targets: dict[int, int],
+    completed: set[int],
+    levels: dict[int, int],
 ) -> list[dict[str, Any]]:
-    if not gaps:
-        return []
-    teaching = ModuleCompetency.objects.filter(
-        competency_id__in=gaps, module__is_active=True
-    ).select_related("module", "competency")
+    """Active modules not completed yet that teach a competency with a gap up to its target,
+    whose prerequisites the provider meets; the largest gap first."""
+    codes = {competency["competency"]: competency["code"] for competency in catalogue.competencies}
     candidates: dict[int, dict[str, Any]] = {}
-    for taught in teaching:
-        if taught.module_id in completed or taught.level < targets[taught.competency_id]:
-            continue
-        entry = candidates.setdefault(
-            taught.module_id,
-            {"module": taught.module, "addresses": [], "gap": 0},
-        )
-        entry["addresses"].append(taught.competency.code)
-        entry["gap"] = max(entry["gap"], gaps[taught.competency_id])
-    prerequisites: dict[int, list[ModulePrerequisite]] = defaultdict(list)
-    for prerequisite in ModulePrerequisite.objects.filter(module_id__in=candidates):
-        prerequisites[prerequisite.module_id].append(prerequisite)
+    for competency_id, gap in gaps.items():
+        for module_id, level in catalogue.teaching.get(competency_id, ()):
+            if module_id in completed or level < targets[competency_id]:
+                continue
+            entry = candidates.setdefault(module_id, {"addresses": [], "gap": 0})
+            entry["addresses"].append(codes[competency_id])
+            entry["gap"] = max(entry["gap"], gap)
     eligible = {
         module_id: entry
         for module_id, entry in candidates.items()
-        if all(level_of(p.competency_id) >= p.min_level for p in prerequisites[module_id])
+        if all(
+            levels.get(competency_id, 0) >= min_level
+            for competency_id, min_level in catalogue.prerequisites.get(module_id, ())
+        )
     }
+    if not eligible:
+        return []
     sessions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     upcoming = (
         Session.objects.filter(
@@ -185,28 +186,28 @@ def _recommendations(
         )
         .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
         .order_by("starts_at", "pk")
+        .values_list("pk", "module_id", "starts_at", "commune", "capacity", "enrolled")
     )
-    for session in upcoming:
-        if session.enrolled < session.capacity:
-            assert session.module_id is not None
-            sessions[session.module_id].append(
+    for session_id, module_id, starts_at, commune, capacity, enrolled in upcoming:
+        if enrolled < capacity:
+            sessions[module_id].append(
                 {
-                    "session": session.pk,
-                    "starts_at": session.starts_at,
-                    "commune": session.commune,
-                    "places_left": session.capacity - session.enrolled,
+                    "session": session_id,
+                    "starts_at": _datetime(starts_at),
+                    "commune": commune,
+                    "places_left": capacity - enrolled,
                 }
             )
-    ordered = sorted(eligible.values(), key=lambda e: (-e["gap"], e["module"].code))
+    ordered = sorted(
+        eligible.items(), key=lambda item: (-item[1]["gap"], catalogue.modules[item[0]]["code"])
+    )
     return [
         {
-            "module": entry["module"].pk,
-            "code": entry["module"].code,
-            "title": entry["module"].title,
-            "format": entry["module"].format,
+            "module": module_id,
+            **catalogue.modules[module_id],
             "addresses": sorted(entry["addresses"]),
             "gap": entry["gap"],
-            "sessions": sessions[entry["module"].pk],
+            "sessions": sessions[module_id],
         }
-        for entry in ordered
+        for module_id, entry in ordered
     ]

@@ -4,19 +4,28 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 
 from catalogue.models import Competency
 from people.models import Provider
 from progress.models import CurrentLevel, SelfAssessment
 
 
-def _advance_current_level(assessment: SelfAssessment) -> None:
-    """Make `assessment` the current level unless a later one is already current."""
-    updated = CurrentLevel.objects.filter(
+def _not_later(assessment: SelfAssessment) -> QuerySet[CurrentLevel]:
+    """The provider's standing in the competency, unless a later rating is already there
+    (a standing may hold only evidenced or target levels, with no rating yet)."""
+    return CurrentLevel.objects.filter(
+        Q(assessed_at__isnull=True) | Q(assessed_at__lte=assessment.assessed_at),
         provider_id=assessment.provider_id,
         competency_id=assessment.competency_id,
-        assessed_at__lte=assessment.assessed_at,
-    ).update(level=assessment.level, assessed_at=assessment.assessed_at, self_assessment=assessment)
+    )
+
+
+def _advance_current_level(assessment: SelfAssessment) -> None:
+    """Make `assessment` the current level unless a later one is already current."""
+    updated = _not_later(assessment).update(
+        level=assessment.level, assessed_at=assessment.assessed_at, self_assessment=assessment
+    )
     if updated:
         return
     try:
@@ -31,11 +40,7 @@ def _advance_current_level(assessment: SelfAssessment) -> None:
     except IntegrityError:
         # A row exists: it holds a later assessment (else the update took it) or a
         # concurrent insert just won; take it over if this assessment is later.
-        CurrentLevel.objects.filter(
-            provider_id=assessment.provider_id,
-            competency_id=assessment.competency_id,
-            assessed_at__lte=assessment.assessed_at,
-        ).update(
+        _not_later(assessment).update(
             level=assessment.level,
             assessed_at=assessment.assessed_at,
             self_assessment=assessment,

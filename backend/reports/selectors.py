@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Value, Window
+from django.db.models.functions import NullIf, RowNumber
 from django.utils import timezone
 
 from api.permissions import COORDINATOR, PARTNER, role_of
@@ -24,7 +25,7 @@ from catalogue.models import (
     PathTarget,
     ProficiencyLevel,
 )
-from people.models import Organisation, Provider
+from people.models import Business, Organisation, Provider
 from progress.models import CurrentLevel, SelfAssessment
 from reports.labels import NO_GROUP, format_label, sector_label
 from training.models import (
@@ -160,14 +161,10 @@ class Groups:
 
     members: dict[int, list[GroupKey]] = field(default_factory=lambda: defaultdict(list))
     labels: dict[GroupKey, str] = field(default_factory=dict)
-
-    def add(self, provider_id: int, key: Any, label: str) -> None:
-        key = None if key in (None, "") else str(key)
-        self.members[provider_id].append(key)
-        self.labels.setdefault(key, label if key is not None else str(NO_GROUP))
+    counted: dict[GroupKey, int] = field(default_factory=dict)
 
     def sizes(self) -> dict[GroupKey, int]:
-        counts: dict[GroupKey, int] = defaultdict(int)
+        counts: dict[GroupKey, int] = defaultdict(int, self.counted)
         for keys in self.members.values():
             for key in keys:
                 counts[key] += 1
@@ -182,39 +179,102 @@ def session_label(session: Session) -> str:
     return f"{name} ({timezone.localtime(starts_at):%Y-%m-%d})" if starts_at else name
 
 
-def _groups(
-    group_by: str,
-    population: QuerySet[Provider],
-    scope: Scope,
-    params: dict[str, Any],
-    paths: dict[int, set[int]],
-) -> Groups:
-    groups = Groups()
-    if group_by in ("office", "business", "commune", "sector"):
-        key, name = {
-            "office": ("business__office_id", "business__office__name"),
-            "business": ("business_id", "business__name"),
-            "commune": ("business__commune", "business__commune"),
-            "sector": ("business__sector", "business__sector"),
-        }[group_by]
-        for provider_id, value, label in population.values_list("pk", key, name):
-            groups.add(
-                provider_id, value, str(sector_label(label)) if group_by == "sector" else label
+BUSINESS_KEYS = {
+    "office": "business__office_id",
+    "business": "business_id",
+    "commune": "business__commune",
+    "sector": "business__sector",
+}
+
+
+def _membership(
+    group_by: str, population: QuerySet[Provider], scope: Scope, params: dict[str, Any]
+) -> QuerySet[Any]:
+    """(member, group_key) pairs: which group each provider of the population belongs to.
+
+    A provider is in one group by their business, and in as many as they have sessions
+    or paths. An empty key (no business, no commune) is the "no group" group.
+    """
+    if group_by in BUSINESS_KEYS:
+        key: F | NullIf = F(BUSINESS_KEYS[group_by])
+        if group_by in ("commune", "sector"):
+            key = NullIf(key, Value(""))
+        return population.values(member=F("pk"), group_key=key).order_by()
+    members = population.values("pk")
+    if group_by == "session":
+        enrolled, recorded = _participants(_sessions(scope, params))
+        return (
+            enrolled.filter(provider_id__in=members)
+            .values(member=F("provider_id"), group_key=F("session_id"))
+            .order_by()
+            .union(
+                recorded.filter(provider_id__in=members)
+                .values(member=F("provider_id"), group_key=F("session_id"))
+                .order_by()
             )
+        )
+    assigned = Provider.assigned_paths.through.objects.filter(provider_id__in=members)
+    enrolled = Enrolment.objects.filter(
+        provider_id__in=members, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
+    )
+    if params.get("path"):
+        assigned = assigned.filter(learningpath_id=params["path"])
+        enrolled = enrolled.filter(session__path_id=params["path"])
+    return (
+        assigned.values(member=F("provider_id"), group_key=F("learningpath_id"))
+        .order_by()
+        .union(enrolled.values(member=F("provider_id"), group_key=F("session__path_id")).order_by())
+    )
+
+
+def _group_labels(group_by: str, keys: set[Any]) -> dict[GroupKey, str]:
+    """What each group is called, by key (as a string; None for "no group")."""
+    wanted = {key for key in keys if key is not None}
+    names: dict[Any, str]
+    if group_by == "office":
+        names = dict(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    elif group_by == "business":
+        names = dict(Business.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    elif group_by == "commune":
+        names = {key: key for key in wanted}
+    elif group_by == "sector":
+        names = {key: str(sector_label(key)) for key in wanted}
     elif group_by == "session":
-        members = set(population.values_list("pk", flat=True))
-        sessions = _sessions(scope, params).select_related("module", "path")
-        labels = {s.pk: session_label(s) for s in sessions}
-        for provider_id, session_id in sorted(_participations(_sessions(scope, params))):
-            if provider_id in members:
-                groups.add(provider_id, session_id, labels[session_id])
+        sessions = Session.objects.filter(pk__in=wanted).select_related("module", "path")
+        names = {session.pk: session_label(session) for session in sessions}
     else:
-        names = dict(LearningPath.objects.values_list("pk", "name"))
-        wanted = params.get("path")
-        for provider_id, path_ids in paths.items():
-            for path_id in sorted(path_ids):
-                if wanted is None or path_id == wanted:
-                    groups.add(provider_id, path_id, names[path_id])
+        names = dict(LearningPath.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    labels: dict[GroupKey, str] = {str(key): names[key] for key in wanted}
+    if None in keys:
+        labels[None] = str(NO_GROUP)
+    return labels
+
+
+def _groups(membership: QuerySet[Any], group_by: str) -> Groups:
+    """Each provider's groups, read pair by pair (for reports computed provider by provider)."""
+    groups = Groups()
+    keys: set[Any] = set()
+    for member, key in sorted(
+        membership.values_list("member", "group_key"), key=lambda pair: (pair[0], str(pair[1]))
+    ):
+        groups.members[member].append(None if key is None else str(key))
+        keys.add(key)
+    groups.labels = _group_labels(group_by, keys)
+    return groups
+
+
+def _group_sizes(membership: QuerySet[Any], group_by: str) -> Groups:
+    """The groups and how many providers each has, counted by the database."""
+    sql, params = membership.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.group_key, COUNT(DISTINCT m.member) FROM ({sql}) m GROUP BY m.group_key",
+            params,
+        )
+        counted = dict(cursor.fetchall())
+    groups = Groups()
+    groups.labels = _group_labels(group_by, set(counted))
+    groups.counted = {None if key is None else str(key): n for key, n in counted.items()}
     return groups
 
 
@@ -243,12 +303,14 @@ def _scales(competencies: list[Competency]) -> dict[int, list[int]]:
 
 def _self_levels(
     population: QuerySet[Provider], competency_ids: list[int], params: dict[str, Any]
-) -> Iterable[tuple[int, int, int]]:
+) -> Iterable[tuple[int, int, int | None]]:
     """(provider, competency, level): the latest self-assessment, in the period if one is set."""
     since, until = params.get("since"), params.get("until")
     if since is None and until is None:
         return CurrentLevel.objects.filter(
-            provider_id__in=population.values("pk"), competency_id__in=competency_ids
+            provider_id__in=population.values("pk"),
+            competency_id__in=competency_ids,
+            level__isnull=False,
         ).values_list("provider_id", "competency_id", "level")
     history = SelfAssessment.objects.filter(
         provider_id__in=population.values("pk"), competency_id__in=competency_ids
@@ -394,15 +456,109 @@ SKILL_ORDERINGS = {
 
 def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     """Per group and competency: how providers rate themselves, against the proficient level,
-    their paths' targets and what their completed modules evidence."""
+    their paths' targets and what their completed modules evidence.
+
+    Without a period, the figures are aggregated by the database from the standings kept
+    current on every write. With one, the levels at the period's end come from the
+    history, and are aggregated here provider by provider.
+    """
     scope = Scope.of(user)
     group_by = params["group_by"]
     population = _population(scope, params)
+    membership = _membership(group_by, population, scope, params)
     competencies = _competencies(params)
-    competency_ids = [competency.pk for competency in competencies]
     scales = _scales(competencies)
+    if params.get("since") is None and params.get("until") is None:
+        groups = _group_sizes(membership, group_by)
+        cells = _cells_from_standings(group_by, membership, competencies, scales)
+    else:
+        groups = _groups(membership, group_by)
+        cells = _cells_from_history(group_by, population, groups, competencies, scales, params)
+    return _skills_answer(group_by, groups, competencies, scales, cells, params)
+
+
+Cells = dict[tuple[GroupKey, int], SkillCell]
+
+
+def _cells_from_standings(
+    group_by: str,
+    membership: QuerySet[Any],
+    competencies: list[Competency],
+    scales: dict[int, list[int]],
+) -> Cells:
+    """Each cell's counts, summed by the database over the members' standings (one query).
+
+    Grouped by path, the target is that path's own; otherwise the highest of the
+    provider's paths, as kept in their standings.
+    """
+    by_id = {competency.pk: competency for competency in competencies}
+    if not by_id:
+        return {}
+    values = sorted({value for scale in scales.values() for value in scale})
+    member_sql, member_params = membership.query.sql_with_params()
+    target, target_join = "f.target_level", ""
+    if group_by == "path":
+        target = "pt.level"
+        target_join = (
+            "LEFT JOIN catalogue_pathtarget pt "
+            "ON pt.path_id = m.group_key AND pt.competency_id = f.competency_id"
+        )
+    distribution = ", ".join(f"COUNT(CASE WHEN f.level = {int(v)} THEN 1 END)" for v in values)
+    sql = f"""
+        SELECT m.group_key, f.competency_id,
+            COUNT(f.level), COALESCE(SUM(f.level), 0),
+            COUNT(CASE WHEN f.level IS NOT NULL AND {target} IS NOT NULL THEN 1 END),
+            COUNT(CASE WHEN f.level >= {target} THEN 1 END),
+            COUNT(f.evidenced_level), COALESCE(SUM(f.evidenced_level), 0),
+            COUNT(CASE WHEN f.level IS NOT NULL AND f.evidenced_level IS NOT NULL THEN 1 END),
+            COUNT(CASE WHEN f.level > f.evidenced_level THEN 1 END),
+            COUNT(CASE WHEN f.level < f.evidenced_level THEN 1 END),
+            COALESCE(SUM(f.level - f.evidenced_level), 0),
+            {distribution}
+        FROM progress_currentlevel f
+        JOIN ({member_sql}) m ON m.member = f.provider_id
+        {target_join}
+        WHERE f.competency_id IN ({", ".join(["%s"] * len(by_id))})
+            AND (f.level IS NOT NULL OR f.evidenced_level IS NOT NULL)
+        GROUP BY m.group_key, f.competency_id
+    """
+    cells: Cells = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*member_params, *by_id])
+        for key, competency_id, *counts in cursor.fetchall():
+            competency = by_id[competency_id]
+            cell = SkillCell(
+                scale=scales[competency.framework_id],
+                proficient_level=competency.framework.proficient_level,
+            )
+            (
+                cell.assessed,
+                cell.level_sum,
+                cell.with_target,
+                cell.at_target,
+                cell.evidenced,
+                cell.evidenced_sum,
+                cell.compared,
+                cell.over_confident,
+                cell.under_confident,
+                cell.difference_sum,
+            ) = counts[:10]
+            cell.distribution = {v: n for v, n in zip(values, counts[10:], strict=True) if n}
+            cells[(None if key is None else str(key), competency_id)] = cell
+    return cells
+
+
+def _cells_from_history(
+    group_by: str,
+    population: QuerySet[Provider],
+    groups: Groups,
+    competencies: list[Competency],
+    scales: dict[int, list[int]],
+    params: dict[str, Any],
+) -> Cells:
+    """Each cell's counts, added provider by provider from the levels at the period's end."""
+    competency_ids = [competency.pk for competency in competencies]
     paths = _provider_paths(population)
-    groups = _groups(group_by, population, scope, params, paths)
     targets = _path_targets(competency_ids)
     self_levels = {
         (p, c): level for p, c, level in _self_levels(population, competency_ids, params)
@@ -419,7 +575,7 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
         ]
         return max(levels) if levels else None
 
-    cells: dict[tuple[GroupKey, int], SkillCell] = {}
+    cells: Cells = {}
     by_id = {competency.pk: competency for competency in competencies}
     for provider_id, competency_id in sorted(self_levels.keys() | evidenced.keys()):
         competency = by_id[competency_id]
@@ -435,6 +591,17 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
                 evidenced.get((provider_id, competency_id)),
                 target_of(provider_id, group, competency_id),
             )
+    return cells
+
+
+def _skills_answer(
+    group_by: str,
+    groups: Groups,
+    competencies: list[Competency],
+    scales: dict[int, list[int]],
+    cells: Cells,
+    params: dict[str, Any],
+) -> dict[str, Any]:
     sizes = groups.sizes()
     group_rows = sorted(
         (
@@ -444,7 +611,8 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
         key=lambda g: (g["key"] is None, str(g["label"]).lower(), g["key"] or ""),
     )
     order = {g["key"]: index for index, g in enumerate(group_rows)}
-    position = {competency_id: index for index, competency_id in enumerate(competency_ids)}
+    by_id = {competency.pk: competency for competency in competencies}
+    position = {competency.pk: index for index, competency in enumerate(competencies)}
     rows = [
         _row(group, groups.labels[group], by_id[competency_id], cell.figures())
         for (group, competency_id), cell in sorted(

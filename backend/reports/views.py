@@ -296,7 +296,7 @@ class ProviderProgressChartView(APIView):
         provider = get_object_or_404(
             progress_selectors.progress_providers(user=request.user), pk=pk
         )
-        progress = progress_selectors.provider_progress(provider=provider)
+        progress = progress_selectors.provider_progress(provider_id=provider.pk)
         levels = ProficiencyLevel.objects.filter(
             framework__code__in={row["framework"] for row in progress["competencies"]}
         )

@@ -20,7 +20,7 @@ from training.models import (
     Source,
 )
 from training.selectors import session_module_ids
-from training.signals import announce, announce_many
+from training.signals import announce, announce_many, records_written
 
 # The lifecycle: which status may follow which.
 TRANSITIONS: dict[str, set[str]] = {
@@ -298,6 +298,7 @@ def completions_replace(
             completion.voided_at, completion.voided_by, completion.void_reason = now, actor, reason
         announce_many("completion.voided", voids)
     created = Completion.objects.bulk_create(records)
+    records_written.send(sender=Completion, records=[*voids, *created])
     announce_many("completion.recorded", created)
     return created
 

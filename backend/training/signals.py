@@ -12,6 +12,11 @@ from django.dispatch import Signal
 
 training_event = Signal()
 
+# Sent at once, inside the writer's transaction, by writes that bypass the models' own
+# signals (bulk inserts and updates), with `records`: every record they wrote. For data
+# kept consistent with the records (progress's standings).
+records_written = Signal()
+
 EVENTS = (
     "session.confirmed",
     "session.cancelled",

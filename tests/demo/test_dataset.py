@@ -10,6 +10,7 @@ from django.db.models import Count, Max
 
 from people.models import Business, Organisation, Provider
 from progress.models import CurrentLevel, SelfAssessment
+from tests.progress.standings_check import expected_standings, stored_standings
 from training.models import Completion, Enrolment, Session, SessionSlot
 
 
@@ -56,8 +57,9 @@ class TestDataset:
         latest = SelfAssessment.objects.values("provider", "competency").annotate(
             n=Count("id"), last=Max("assessed_at")
         )
-        assert CurrentLevel.objects.count() == latest.count()
-        for row in CurrentLevel.objects.select_related("self_assessment")[:50]:
+        rated = CurrentLevel.objects.filter(level__isnull=False)
+        assert rated.count() == latest.count()
+        for row in rated.select_related("self_assessment")[:50]:
             assert row.self_assessment.provider_id == row.provider_id
             assert row.self_assessment.level == row.level
             newer = SelfAssessment.objects.filter(
@@ -66,6 +68,10 @@ class TestDataset:
                 assessed_at__gt=row.assessed_at,
             )
             assert not newer.exists()
+        # Beside them, the evidenced and target levels, as the API keeps them.
+        assert stored_standings() == expected_standings()
+        assert any(evidenced for evidenced, _target in stored_standings().values())
+        assert any(target for _evidenced, target in stored_standings().values())
         fullest = Enrolment.objects.values("session").annotate(n=Count("id")).order_by("-n")
         assert fullest[0]["n"] <= CAPACITY
         assert Session.objects.count() == SessionSlot.objects.count()

@@ -254,7 +254,7 @@ def test_one_demo_login_per_role_linked_to_the_demo_people(demo):
     assert provider.provider.enrolments.exists()
     assert provider.provider.completions.filter(outcome="completed").exists()
     assert provider.provider.self_assessments.count() >= 8
-    progress = provider_progress(provider=provider.provider)
+    progress = provider_progress(provider_id=provider.provider.pk)
     assert any(item["sessions"] for item in progress["recommendations"])
 
     partner = User.objects.get(username="centre-partenaire")

@@ -25,6 +25,7 @@ from tests.factories import (
     SessionFactory,
     TrainerUserFactory,
 )
+from training.services import completion_void
 
 
 @pytest.fixture
@@ -77,8 +78,8 @@ class TestFormulas:
         rate(provider, world["strategy"], 2, days_ago=1)
         rate(provider, world["facebook"], 1)
         CompletionFactory(provider=provider, module=world["day1"])
-        voided = CompletionFactory(provider=provider, module=world["workshop"], void_reason="x")
-        type(voided).objects.filter(pk=voided.pk).update(voided_at=timezone.now())
+        voided = CompletionFactory(provider=provider, module=world["workshop"])
+        completion_void(completion=voided, reason="x", actor=None)
         body = client_for(user).get("/api/v1/providers/me/progress/").json()
         rows = by_code(body)
         assert rows["STRATEGY"]["self_assessed_level"] == 2  # the latest, not the highest

@@ -145,6 +145,25 @@ class TestSkillsReport:
         ).json()
         assert rows_by(body, scene)[("BIT Nord", "C1")]["mean_level"] == 2.5
 
+    @pytest.mark.parametrize(
+        "group_by", ["office", "sector", "commune", "business", "session", "path"]
+    )
+    @pytest.mark.parametrize("role", ["coordinator", "partner"])
+    def test_the_standings_and_the_history_give_the_same_figures(
+        self, scene, coordinator_client, partner, group_by, role
+    ):
+        # Without a period the database sums the standings kept on every write; a period
+        # that holds the whole history is summed here, provider by provider, from the
+        # history itself. They must agree on every figure of every row.
+        client = coordinator_client if role == "coordinator" else partner
+        current = client.get(SKILLS, {"group_by": group_by})
+        everything = client.get(
+            SKILLS, {"group_by": group_by, "since": "2000-01-01", "until": "2099-12-31"}
+        )
+        assert current.status_code == everything.status_code == 200
+        assert current.json()["rows"], "the scene has figures for every grouping"
+        assert current.json() == everything.json()
+
     def test_a_partner_sees_only_consenting_participants_of_its_sessions(self, scene, partner):
         body = partner.get(SKILLS, {"group_by": "office"}).json()
         # Of S's participants P1, P2, P4, only P1 and P4 share their progress.
