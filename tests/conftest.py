@@ -29,6 +29,12 @@ def empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def reports_computed_each_time(settings: Any) -> None:
+    """Reports are computed on every request unless a test is about their cache."""
+    settings.REPORT_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def tasks_stay_queued(settings: Any) -> None:
     """Background tasks are queued, not run: tests run them explicitly when they mean to."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -155,6 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
+
+# How long a report's JSON answer may be served again before it is computed anew
+# (seconds; 0: always computed). See docs/reports.md.
+REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 60)
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BACKEND_DIR / "locale"]

@@ -8,7 +8,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, F, QuerySet, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -177,27 +178,7 @@ def _recommendations(
     }
     if not eligible:
         return []
-    sessions: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    upcoming = (
-        Session.objects.filter(
-            module_id__in=eligible,
-            status__in=(SessionStatus.OPEN, SessionStatus.CONFIRMED),
-            starts_at__gt=timezone.now(),
-        )
-        .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled")))
-        .order_by("starts_at", "pk")
-        .values_list("pk", "module_id", "starts_at", "commune", "capacity", "enrolled")
-    )
-    for session_id, module_id, starts_at, commune, capacity, enrolled in upcoming:
-        if enrolled < capacity:
-            sessions[module_id].append(
-                {
-                    "session": session_id,
-                    "starts_at": _datetime(starts_at),
-                    "commune": commune,
-                    "places_left": capacity - enrolled,
-                }
-            )
+    sessions = _upcoming(set(eligible))
     ordered = sorted(
         eligible.items(), key=lambda item: (-item[1]["gap"], catalogue.modules[item[0]]["code"])
     )
@@ -211,3 +192,50 @@ def _recommendations(
         }
         for module_id, entry in ordered
     ]
+
+
+# Upcoming sessions listed per recommended module: the next ones with a free place, among
+# the next CANDIDATES (a national catalogue holds hundreds per module).
+UPCOMING_PER_MODULE = 5
+CANDIDATES = 3 * UPCOMING_PER_MODULE
+
+
+def _upcoming(module_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """Per module, its next open or confirmed sessions that still have a place: two queries."""
+    candidates = list(
+        Session.objects.filter(
+            module_id__in=module_ids,
+            status__in=(SessionStatus.OPEN, SessionStatus.CONFIRMED),
+            starts_at__gt=timezone.now(),
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("module_id")], order_by=[F("starts_at"), F("pk")]
+            )
+        )
+        .filter(rank__lte=CANDIDATES)
+        .order_by("starts_at", "pk")
+        .values_list("pk", "module_id", "starts_at", "commune", "capacity")
+    )
+    enrolled = dict(
+        Enrolment.objects.filter(
+            session_id__in=[candidate[0] for candidate in candidates],
+            status=EnrolmentStatus.ENROLLED,
+        )
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+    )
+    sessions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for session_id, module_id, starts_at, commune, capacity in candidates:
+        places_left = capacity - enrolled.get(session_id, 0)
+        if places_left > 0 and len(sessions[module_id]) < UPCOMING_PER_MODULE:
+            sessions[module_id].append(
+                {
+                    "session": session_id,
+                    "starts_at": _datetime(starts_at),
+                    "commune": commune,
+                    "places_left": places_left,
+                }
+            )
+    return sessions

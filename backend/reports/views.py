@@ -1,17 +1,22 @@
 """The office's reports, as JSON, spreadsheets and charts."""
 
+import hashlib
+import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import permissions
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
@@ -75,15 +80,38 @@ class ReportView(APIView):
 
     def get(self, request: Request) -> HttpResponseBase:
         params = self.params(request)
-        data = type(self).report(user=request.user, params=params)
         if params["format"] == "json":
-            return Response(data)
+            return self.answer(request, params)
+        data = type(self).report(user=request.user, params=params)
         return export_response(
             self.export_rows(data),
             self.export_columns(data),
             filename=self.filename,
             file_format=params["format"],
         )
+
+    def answer(self, request: Request, params: dict[str, Any]) -> HttpResponseBase:
+        """The report as JSON, computed at most once per REPORT_CACHE_SECONDS for the same
+        question from the same scope; `Age` says how many seconds ago it was computed."""
+        seconds = settings.REPORT_CACHE_SECONDS
+        user = request.user
+        question = json.dumps(params, sort_keys=True, default=str)
+        scope = f"{role_of(user)}:{getattr(user, 'partner_centre_id', None)}"
+        digest = hashlib.sha256(f"{scope}:{question}".encode()).hexdigest()
+        key = f"report:{self.filename}:{get_language()}:{digest}"
+        cached = cache.get(key) if seconds else None
+        if cached is None:
+            data = type(self).report(user=user, params=params)
+            renderer = request.accepted_renderer
+            body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+            cached = (time.time(), body)
+            if seconds:
+                cache.set(key, cached, seconds)
+        computed_at, body = cached
+        response = HttpResponse(body, content_type="application/json")
+        response["Age"] = str(int(time.time() - computed_at))
+        response["Cache-Control"] = f"private, max-age={seconds}"
+        return response
 
     def export_rows(self, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
         return iter(data["rows"])

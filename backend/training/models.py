@@ -108,6 +108,8 @@ class Session(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "starts_at"], name="session_status_start"),
+            # A module's next sessions (progress recommendations).
+            models.Index(fields=["module", "starts_at"], name="session_module_start"),
             models.Index(fields=["updated_at", "id"], name="session_changes"),
         ]
 

@@ -141,6 +141,22 @@ class TestFormulas:
         ]
         assert dt.datetime.fromisoformat(sessions[0]["starts_at"]) == upcoming.starts_at
 
+    def test_a_recommendation_lists_the_next_five_sessions_with_a_place(self, world):
+        user = ProviderUserFactory()
+        user.provider.assigned_paths.add(world["path"])
+        now = timezone.now()
+        sessions = [
+            SessionFactory(module=world["day1"], capacity=1, starts_at=now + dt.timedelta(days=d))
+            for d in range(1, 9)
+        ]
+        EnrolmentFactory(session=sessions[1])  # full
+        SessionFactory(module=world["day1"], starts_at=now - dt.timedelta(days=1))  # past
+        SessionFactory(module=world["day1"], status="draft")
+        body = client_for(user).get("/api/v1/providers/me/progress/").json()
+        (day1,) = [r for r in body["recommendations"] if r["code"] == "D1"]
+        assert [s["session"] for s in day1["sessions"]] == [sessions[i].pk for i in (0, 2, 3, 4, 5)]
+        assert {s["places_left"] for s in day1["sessions"]} == {1}
+
     def test_completed_modules_are_not_recommended_again(self, world):
         user = ProviderUserFactory()
         user.provider.assigned_paths.add(world["path"])
@@ -157,19 +173,28 @@ class TestFormulas:
         provider.assigned_paths.add(world["path"])
         client = client_for(user)
 
-        def count() -> int:
-            with CaptureQueriesContext(connection) as ctx:
-                assert client.get("/api/v1/providers/me/progress/").status_code == 200
-            return len(ctx)
+        def count() -> tuple[int, int]:
+            """Queries with the catalogue's snapshot to build, then with it built."""
+            counts = []
+            for _ in range(2):
+                with CaptureQueriesContext(connection) as ctx:
+                    assert client.get("/api/v1/providers/me/progress/").status_code == 200
+                counts.append(len(ctx))
+            return counts[0], counts[1]
 
         rate(provider, world["strategy"], 1)
         CompletionFactory(provider=provider, module=world["intro"])
+        SessionFactory(module=world["day1"])
         small = count()
         for day in range(30):
             rate(provider, world["facebook"], day % 3, days_ago=day)
             CompletionFactory(provider=provider, module=ModuleFactory())
         SessionFactory.create_batch(5, module=world["day1"])
         assert count() == small
+        # The login, the catalogue's version, the standings, the modules and paths followed,
+        # and the recommended modules' next sessions and their places.
+        assert small[1] == 6
+        assert small[0] == small[1] + 6  # the snapshot: once per catalogue version
 
 
 class TestAccess:

@@ -164,6 +164,39 @@ class TestSkillsReport:
         assert current.json()["rows"], "the scene has figures for every grouping"
         assert current.json() == everything.json()
 
+    def test_an_answer_is_served_again_for_a_while_then_computed_anew(
+        self, scene, coordinator_client, partner, settings
+    ):
+        settings.REPORT_CACHE_SECONDS = 60
+        question = {"group_by": "office", "competency": scene.C1.pk}
+
+        def ask(client: Any, **extra: Any) -> tuple[Any, int]:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(SKILLS, {**question, **extra})
+            assert response.status_code == 200
+            return response, len(queries)
+
+        first, computed = ask(coordinator_client)
+        assert first["Age"] == "0"
+        assert first["Cache-Control"] == "private, max-age=60"
+        self_assessments_create(
+            provider=scene.P1,
+            ratings=[{"competency": scene.C1, "level": 0}],
+            assessed_at=at(6, 1),
+            actor=None,
+        )
+        again, served = ask(coordinator_client)
+        assert again.content == first.content  # the rating is not in it yet
+        assert served == 1 < computed  # the caller's login only
+        # Another question or another scope: computed, with the rating.
+        _, other = ask(coordinator_client, ordering="mean_level")
+        assert other == computed
+        assert ask(partner)[1] > 1
+        fresh = rows_by(ask(coordinator_client, ordering="mean_level")[0].json(), scene)
+        assert fresh[("BIT Nord", "C1")] != rows_by(first.json(), scene)[("BIT Nord", "C1")]
+        settings.REPORT_CACHE_SECONDS = 0
+        assert ask(coordinator_client)[0].json() != first.json()
+
     def test_a_partner_sees_only_consenting_participants_of_its_sessions(self, scene, partner):
         body = partner.get(SKILLS, {"group_by": "office"}).json()
         # Of S's participants P1, P2, P4, only P1 and P4 share their progress.
