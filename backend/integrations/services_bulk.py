@@ -256,6 +256,7 @@ class _CompletionFacts:
                 Q(source_centre=centre, external_id__in={item["external_id"] for item in items})
                 | Q(session_id__in=session_ids, provider_id__in=set(participants.values()))
             )
+            .order_by()
         )
         by_external_id: dict[str, Completion] = {}
         by_record: dict[tuple[int, int, int], Completion] = {}

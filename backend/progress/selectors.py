@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Value, Window
+from django.db.models import Count, DateTimeField, F, IntegerField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from rest_framework import serializers
@@ -52,22 +52,42 @@ def self_assessment_list(*, user: Any) -> QuerySet[SelfAssessment]:
     return queryset.none()
 
 
-def _followed(provider_id: int) -> tuple[set[int], set[int], set[int]]:
-    """The modules a provider completed, and the paths assigned to them or of the path
-    sessions they are enrolled in: in one query."""
+Standing = tuple[int | None, dt.datetime | None, int | None, int | None]
+NO_LEVEL = Value(None, output_field=IntegerField())
+NO_DATE = Value(None, output_field=DateTimeField())
+
+
+def _facts(provider_id: int) -> tuple[dict[int, Standing], dict[str, set[int]]]:
+    """A provider's standings per competency, and the modules they completed and the paths
+    they follow (assigned, or of the path sessions they are enrolled in): one query."""
+    standings = CurrentLevel.objects.filter(provider_id=provider_id).values_list(
+        Value("standing"),
+        "competency_id",
+        "level",
+        "assessed_at",
+        "evidenced_level",
+        "target_level",
+    )
     completed = Completion.objects.filter(
         provider_id=provider_id, outcome=Outcome.COMPLETED, voided_at__isnull=True
-    ).values_list(Value("module"), "module_id")
+    ).values_list(Value("module"), "module_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
     assigned = Provider.assigned_paths.through.objects.filter(provider_id=provider_id).values_list(
-        Value("assigned"), "learningpath_id"
+        Value("assigned"), "learningpath_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
     )
     enrolled = Enrolment.objects.filter(
         provider_id=provider_id, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
-    ).values_list(Value("session"), "session__path_id")
-    found: dict[str, set[int]] = {"module": set(), "assigned": set(), "session": set()}
-    for kind, pk in completed.order_by().union(assigned.order_by(), enrolled.order_by()):
-        found[kind].add(pk)
-    return found["module"], found["assigned"], found["session"]
+    ).values_list(Value("session"), "session__path_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
+    standing: dict[int, Standing] = {}
+    followed: dict[str, set[int]] = {"module": set(), "assigned": set(), "session": set()}
+    rows = standings.order_by().union(
+        completed.order_by(), assigned.order_by(), enrolled.order_by(), all=True
+    )
+    for kind, pk, level, assessed_at, evidenced, target in rows:
+        if kind == "standing":
+            standing[pk] = (level, assessed_at, evidenced, target)
+        else:
+            followed[kind].add(pk)
+    return standing, followed
 
 
 def provider_progress(*, provider_id: int) -> dict[str, Any]:
@@ -75,18 +95,16 @@ def provider_progress(*, provider_id: int) -> dict[str, Any]:
     required steps completed; and the modules to take next with their upcoming sessions.
 
     The levels come from the provider's standings (kept current on every write), the
-    catalogue from its snapshot: 3 queries, and one more for upcoming sessions when a
-    module is recommended.
+    catalogue from its snapshot: 2 queries (the catalogue's version, the provider's facts),
+    and two more for upcoming sessions when a module is recommended.
     """
     catalogue = snapshot()
-    Standing = tuple[int | None, dt.datetime | None, int | None, int | None]
-    standing: dict[int, Standing] = {
-        competency_id: (level, assessed_at, evidenced, target)
-        for competency_id, level, assessed_at, evidenced, target in CurrentLevel.objects.filter(
-            provider_id=provider_id
-        ).values_list("competency_id", "level", "assessed_at", "evidenced_level", "target_level")
-    }
-    completed, assigned, from_sessions = _followed(provider_id)
+    standing, followed = _facts(provider_id)
+    completed, assigned, from_sessions = (
+        followed["module"],
+        followed["assigned"],
+        followed["session"],
+    )
 
     rows = []
     levels: dict[int, int] = {}
@@ -222,6 +240,7 @@ def _upcoming(module_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
             session_id__in=[candidate[0] for candidate in candidates],
             status=EnrolmentStatus.ENROLLED,
         )
+        .order_by()
         .values("session_id")
         .annotate(n=Count("pk"))
         .values_list("session_id", "n")

@@ -56,6 +56,7 @@ SELECT provider_id, competency_id, MAX(level) FROM (
 ) levels
 GROUP BY provider_id, competency_id
 ON CONFLICT (provider_id, competency_id) DO UPDATE SET {column} = excluded.{column}
+WHERE {table}.{column} {distinct} excluded.{column}
 """
 
 # Who a refresh is about, as SQL: every provider, those named, or a subquery's.
@@ -64,8 +65,14 @@ EVERYONE = ("SELECT id FROM people_provider", ())
 
 def _upsert(column: str, facts: str, providers: tuple[str, Sequence[Any]]) -> None:
     where, params = providers
+    # Rows whose level does not change are not rewritten (null-safe comparison).
+    distinct = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
     sql = UPSERT.format(
-        table=TABLE, column=column, facts=facts.format(providers=where), providers=where
+        table=TABLE,
+        column=column,
+        facts=facts.format(providers=where),
+        providers=where,
+        distinct=distinct,
     )
     # The provider list appears once in the facts per `{providers}`, and once in the upsert.
     repeats = facts.count("{providers}") + 1

@@ -268,6 +268,12 @@ class Completion(models.Model):
         ]
         indexes = [
             models.Index(fields=["provider", "module"], name="completion_provider_module"),
+            # What a provider's completed modules evidence (progress standings).
+            models.Index(
+                fields=["provider", "module"],
+                condition=Q(outcome="completed", voided_at__isnull=True),
+                name="completion_evidence",
+            ),
             models.Index(fields=["updated_at", "id"], name="completion_changes"),
         ]
 

@@ -577,14 +577,14 @@ SCENARIOS: dict[str, Scenario] = {
     "progress": scenario(
         "/api/v1/providers/{id}/progress/",
         history,
-        13,
+        12,
         url="/api/v1/providers/{provider}/progress/",
         rows=nested("recommendations"),
     ),
     "progress (themself)": scenario(
         "/api/v1/providers/{id}/progress/",
         history,
-        13,
+        12,
         url="/api/v1/providers/{provider}/progress/",
         rows=nested("recommendations"),
         role="provider",
@@ -592,14 +592,14 @@ SCENARIOS: dict[str, Scenario] = {
     "my progress": scenario(
         "/api/v1/providers/me/progress/",
         history,
-        12,
+        11,
         rows=nested("recommendations"),
         role="provider",
     ),
     "progress chart": scenario(
         "/api/v1/providers/{id}/progress.svg",
         history,
-        15,
+        14,
         url="/api/v1/providers/{provider}/progress.svg",
         rows=mentions("Compétence "),
     ),
