@@ -268,7 +268,7 @@ def _group_sizes(membership: QuerySet[Any], group_by: str) -> Groups:
     sql, params = membership.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.group_key, COUNT(DISTINCT m.member) FROM ({sql}) m GROUP BY m.group_key",
+            f"SELECT m.group_key, COUNT(*) FROM ({sql}) m GROUP BY m.group_key",
             params,
         )
         counted = dict(cursor.fetchall())
@@ -428,14 +428,20 @@ def _row(
     group: GroupKey, label: str, competency: Competency, figures: dict[str, Any]
 ) -> dict[str, Any]:
     """A report row: a group, a competency and their figures."""
-    return {
-        "group": group,
-        "group_label": label,
-        "competency": competency.pk,
-        "competency_code": competency.code,
-        "competency_name": competency.name,
-        **figures,
-    }
+    return {"group": group, "group_label": label, **_naming(competency), **figures}
+
+
+def _naming(competency: Competency) -> dict[str, Any]:
+    """A competency's id, code and name (in the active language), read once per report."""
+    naming: dict[str, Any] | None = getattr(competency, "_report_naming", None)
+    if naming is None:
+        naming = {
+            "competency": competency.pk,
+            "competency_code": competency.code,
+            "competency_name": competency.name,
+        }
+        competency._report_naming = naming  # type: ignore[attr-defined]
+    return naming
 
 
 SKILL_ORDERINGS = {
