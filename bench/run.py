@@ -117,7 +117,7 @@ def prepare() -> dict[str, Any]:
 # --- The server --------------------------------------------------------------
 
 
-def start_server() -> subprocess.Popen[bytes]:
+def start_server(**settings: str) -> subprocess.Popen[bytes]:
     command = [
         str(GUNICORN),
         "config.wsgi:application",
@@ -132,7 +132,8 @@ def start_server() -> subprocess.Popen[bytes]:
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(command, env=server_env(), start_new_session=True)
+    env = {**server_env(), **settings}
+    server = subprocess.Popen(command, env=env, start_new_session=True)
     for _ in range(100):
         try:
             if requests.get(f"{BASE}/health/", timeout=1).status_code == 200:
@@ -291,18 +292,7 @@ def scenarios(data: dict[str, Any], partner_token: str, workdir: Path) -> list[S
             f"/api/v1/self-assessments/?cursor={data['deep_cursor']}",
             LUA_GET % data,
         ),
-        Scenario(
-            "GET reports/skills/?group_by=office",
-            "/api/v1/reports/skills/?group_by=office",
-            LUA_GET % data,
-            slow=True,
-        ),
-        Scenario(
-            "GET reports/skills/?group_by=commune",
-            "/api/v1/reports/skills/?group_by=commune",
-            LUA_GET % data,
-            slow=True,
-        ),
+        *report_scenarios(data, "served again for a minute"),
         Scenario(
             "POST self-assessments/ (8 ratings)",
             "/api/v1/self-assessments/",
@@ -321,6 +311,18 @@ def scenarios(data: dict[str, Any], partner_token: str, workdir: Path) -> list[S
             items=1000,
             slow=True,
         ),
+    ]
+
+
+def report_scenarios(data: dict[str, Any], how: str) -> list[Scenario]:
+    return [
+        Scenario(
+            f"GET reports/skills/?group_by={group_by} ({how})",
+            f"/api/v1/reports/skills/?group_by={group_by}",
+            LUA_GET % data,
+            slow=True,
+        )
+        for group_by in ("office", "commune")
     ]
 
 
@@ -437,8 +439,20 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    # Then every report computed afresh: the same server with the answer cache off.
+    fresh = report_scenarios(data, "computed afresh, REPORT_CACHE_SECONDS=0")
+    server = start_server(REPORT_CACHE_SECONDS="0")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for scenario in fresh:
+                scenario.results.append(run_wrk(scenario, Path(tmp)))
+                result = scenario.results[-1]
+                say(f"{scenario.name}: p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
     floor_rps = median([r["rps"] for r in runs[0].results])
-    lines = table(runs, floor_rps)
+    lines = table([*runs, *fresh], floor_rps)
     lines.append(
         f"| CSV export of all {data['counts']['providers']:,} providers | | | | "
         f"{exported['seconds'] * 1000:,.0f} (whole download, {exported['megabytes']:.1f} MB) | "
@@ -461,7 +475,9 @@ def write_report(lines: list[str], data: dict[str, Any]) -> None:
             f"now holds {counts} (earlier runs' writes included).",
             "",
             f"Command: `make bench` (gunicorn, 2 workers; wrk, 1 thread, {CONNECTIONS} "
-            f"connections, {SECONDS} s per scenario, {ROUNDS} interleaved rounds, medians).",
+            f"connections, {SECONDS} s per scenario, {ROUNDS} interleaved rounds, medians; "
+            "reports one connection for at least 15 s; the reports computed afresh once "
+            "more after the rounds, on a server with the answer cache off).",
             "",
             *lines,
             end,

@@ -8,9 +8,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DateTimeField, F, IntegerField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
@@ -57,9 +59,12 @@ NO_LEVEL = Value(None, output_field=IntegerField())
 NO_DATE = Value(None, output_field=DateTimeField())
 
 
-def _facts(provider_id: int) -> tuple[dict[int, Standing], dict[str, set[int]]]:
-    """A provider's standings per competency, and the modules they completed and the paths
-    they follow (assigned, or of the path sessions they are enrolled in): one query."""
+def _facts_query(provider_id: int) -> QuerySet[Any]:
+    """A provider's row (does it exist?), standings, completed modules and followed paths,
+    as one query."""
+    provider = Provider.objects.filter(pk=provider_id).values_list(
+        Value("provider"), "pk", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
+    )
     standings = CurrentLevel.objects.filter(provider_id=provider_id).values_list(
         Value("standing"),
         "competency_id",
@@ -77,29 +82,76 @@ def _facts(provider_id: int) -> tuple[dict[int, Standing], dict[str, set[int]]]:
     enrolled = Enrolment.objects.filter(
         provider_id=provider_id, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
     ).values_list(Value("session"), "session__path_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
-    standing: dict[int, Standing] = {}
-    followed: dict[str, set[int]] = {"module": set(), "assigned": set(), "session": set()}
-    rows = standings.order_by().union(
-        completed.order_by(), assigned.order_by(), enrolled.order_by(), all=True
+    return provider.order_by().union(
+        standings.order_by(),
+        completed.order_by(),
+        assigned.order_by(),
+        enrolled.order_by(),
+        all=True,
     )
-    for kind, pk, level, assessed_at, evidenced, target in rows:
+
+
+# The facts query is read on every profile: building it costs more than running it, so it
+# is compiled once per process and database, for an id no row has, and run with the
+# provider's id in its place.
+UNUSED_ID = -7_345_001
+_compiled: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _fact_rows(provider_id: int) -> list[tuple[Any, ...]]:
+    compiled = _compiled.get(connection.alias)
+    if compiled is None:
+        compiled = _compiled[connection.alias] = _facts_query(UNUSED_ID).query.sql_with_params()
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [provider_id if p == UNUSED_ID else p for p in params])
+        return cursor.fetchall()
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    """A datetime as the database gives it to a cursor (SQLite: ISO text in UTC)."""
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        assert parsed is not None, value
+        return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _facts(provider_id: int) -> tuple[dict[int, Standing], dict[str, set[int]]] | None:
+    """A provider's standings per competency, and the modules they completed and the paths
+    they follow (assigned, or of the path sessions they are enrolled in): one query. None
+    when there is no such provider."""
+    standing: dict[int, Standing] = {}
+    followed: dict[str, set[int]] = {
+        "provider": set(),
+        "module": set(),
+        "assigned": set(),
+        "session": set(),
+    }
+    for kind, pk, level, assessed_at, evidenced, target in _fact_rows(provider_id):
         if kind == "standing":
-            standing[pk] = (level, assessed_at, evidenced, target)
+            standing[pk] = (level, _moment(assessed_at), evidenced, target)
         else:
             followed[kind].add(pk)
+    if not followed["provider"]:
+        return None
     return standing, followed
 
 
-def provider_progress(*, provider_id: int) -> dict[str, Any]:
+def provider_progress(*, provider_id: int) -> dict[str, Any] | None:
     """Per competency: self-assessed, evidenced and target level and the gap; per path, the
     required steps completed; and the modules to take next with their upcoming sessions.
 
     The levels come from the provider's standings (kept current on every write), the
     catalogue from its snapshot: 2 queries (the catalogue's version, the provider's facts),
-    and two more for upcoming sessions when a module is recommended.
+    and two more for upcoming sessions when a module is recommended. None when there is
+    no such provider.
     """
     catalogue = snapshot()
-    standing, followed = _facts(provider_id)
+    facts = _facts(provider_id)
+    if facts is None:
+        return None
+    standing, followed = facts
     completed, assigned, from_sessions = (
         followed["module"],
         followed["assigned"],
@@ -219,7 +271,10 @@ CANDIDATES = 3 * UPCOMING_PER_MODULE
 
 
 def _upcoming(module_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
-    """Per module, its next open or confirmed sessions that still have a place: two queries."""
+    """Per module, its next open or confirmed sessions that still have a place: two queries,
+    one for each module's next CANDIDATES, one for their enrolments."""
+    if not module_ids:
+        return {}
     candidates = list(
         Session.objects.filter(
             module_id__in=module_ids,

@@ -325,6 +325,7 @@ class ProviderProgressChartView(APIView):
             progress_selectors.progress_providers(user=request.user), pk=pk
         )
         progress = progress_selectors.provider_progress(provider_id=provider.pk)
+        assert progress is not None  # the provider was just read
         levels = ProficiencyLevel.objects.filter(
             framework__code__in={row["framework"] for row in progress["competencies"]}
         )

@@ -577,14 +577,14 @@ SCENARIOS: dict[str, Scenario] = {
     "progress": scenario(
         "/api/v1/providers/{id}/progress/",
         history,
-        12,
+        11,
         url="/api/v1/providers/{provider}/progress/",
         rows=nested("recommendations"),
     ),
     "progress (themself)": scenario(
         "/api/v1/providers/{id}/progress/",
         history,
-        12,
+        11,
         url="/api/v1/providers/{provider}/progress/",
         rows=nested("recommendations"),
         role="provider",

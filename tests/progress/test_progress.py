@@ -192,7 +192,7 @@ class TestFormulas:
         SessionFactory.create_batch(5, module=world["day1"])
         assert count() == small
         # The login, the catalogue's version, the standings with the modules and paths
-        # followed, and the recommended modules' next sessions and their places.
+        # followed, the recommended modules' next sessions, and their enrolments.
         assert small[1] == 5
         assert small[0] == small[1] + 6  # the snapshot: once per catalogue version
 
