@@ -249,20 +249,33 @@ class _CompletionFacts:
             participants[external_id] = provider_id
             if session_id is not None:
                 enrolled.add((session_id, provider_id))
-        live = (
-            Completion.objects.select_related("session")
-            .filter(voided_at__isnull=True)
+        # Live records, read two ways (each from its own unique index): those the push
+        # names by the centre's ids (they may be corrected, so with their session), and
+        # those its items would duplicate (same participant, module and session).
+        by_external_id = {
+            completion.external_id or "": completion
+            for completion in Completion.objects.select_related("session")
             .filter(
-                Q(source_centre=centre, external_id__in={item["external_id"] for item in items})
-                | Q(session_id__in=session_ids, provider_id__in=set(participants.values()))
+                source_centre=centre,
+                external_id__in={item["external_id"] for item in items},
+                external_id__isnull=False,  # the predicate of that unique index, stated
+                voided_at__isnull=True,
             )
             .order_by()
-        )
-        by_external_id: dict[str, Completion] = {}
-        by_record: dict[tuple[int, int, int], Completion] = {}
-        for completion in live:
-            if completion.source_centre_id == centre.pk and completion.external_id:
-                by_external_id[completion.external_id] = completion
+        }
+        modules = {
+            module_id for taught in session_modules.values() for module_id in taught.values()
+        }
+        by_record: dict[tuple[int, int, int], Completion] = {
+            (completion.provider_id, completion.module_id, completion.session_id or 0): completion
+            for completion in Completion.objects.filter(
+                provider_id__in=set(participants.values()),
+                module_id__in=modules,
+                session_id__in=session_ids,
+                voided_at__isnull=True,
+            ).order_by()
+        }
+        for completion in by_external_id.values():
             if completion.session_id is not None:
                 key = (completion.provider_id, completion.module_id, completion.session_id)
                 by_record[key] = completion

@@ -4,10 +4,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from integrations.webhooks import deliveries_create_many
+from integrations.webhooks import deliveries_create_batches
 from training.signals import training_event
 
 
 @receiver(training_event)
-def queue_webhooks(sender: Any, event: str, records: list[Any], **kwargs: Any) -> None:
-    deliveries_create_many(event=event, records=records)
+def queue_webhooks(sender: Any, batches: list[tuple[str, list[Any]]], **kwargs: Any) -> None:
+    deliveries_create_batches(batches)

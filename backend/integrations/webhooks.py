@@ -94,24 +94,31 @@ def deliveries_create(*, event: str, record: Any) -> list[WebhookDelivery]:
 
 def deliveries_create_many(*, event: str, records: list[Any]) -> list[WebhookDelivery]:
     """The same for many records at once: one query for the subscriptions, one insert."""
-    payloads = [payload_for(event, record) for record in records]
-    centres = {centre_id for centre_id, _body in payloads if centre_id is not None}
+    return deliveries_create_batches([(event, records)])
+
+
+def deliveries_create_batches(batches: list[tuple[str, list[Any]]]) -> list[WebhookDelivery]:
+    """The same for several events, each about its records: still one query, one insert."""
+    payloads = [
+        (event, *payload_for(event, record)) for event, records in batches for record in records
+    ]
+    centres = {centre_id for _event, centre_id, _body in payloads if centre_id is not None}
     if not centres:
         return []
     subscriptions: dict[int, list[WebhookSubscription]] = {}
     for subscription in WebhookSubscription.objects.filter(
         partner_centre_id__in=centres, is_active=True
     ):
-        if event in subscription.events:
-            subscriptions.setdefault(subscription.partner_centre_id, []).append(subscription)
+        subscriptions.setdefault(subscription.partner_centre_id, []).append(subscription)
     if not subscriptions:
         return []
     created = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(subscription=subscription, event=event, payload=body)
-            for centre_id, body in payloads
+            for event, centre_id, body in payloads
             if centre_id is not None
             for subscription in subscriptions.get(centre_id, [])
+            if event in subscription.events
         ]
     )
     for delivery in created:

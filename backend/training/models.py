@@ -227,8 +227,15 @@ class Completion(models.Model):
         related_name="+",
     )
     external_id = models.CharField("identifiant externe", max_length=100, null=True, blank=True)
+    # Read through the unique (centre, external id) index of live records. A plain index
+    # on the centre would lead the planner to read a centre's whole history instead.
     source_centre = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     voided_at = models.DateTimeField(null=True, blank=True)
     voided_by = models.ForeignKey(

@@ -20,7 +20,7 @@ from training.models import (
     Source,
 )
 from training.selectors import session_module_ids
-from training.signals import announce, announce_many, records_written
+from training.signals import announce, announce_batches, records_written
 
 # The lifecycle: which status may follow which.
 TRANSITIONS: dict[str, set[str]] = {
@@ -296,10 +296,9 @@ def completions_replace(
             raise IntegrityError("A record was voided by a concurrent write.")
         for completion in voids:
             completion.voided_at, completion.voided_by, completion.void_reason = now, actor, reason
-        announce_many("completion.voided", voids)
     created = Completion.objects.bulk_create(records)
     records_written.send(sender=Completion, records=[*voids, *created])
-    announce_many("completion.recorded", created)
+    announce_batches([("completion.voided", voids), ("completion.recorded", created)])
     return created
 
 

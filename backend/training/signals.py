@@ -1,8 +1,9 @@
-"""What the training services announce, once their transaction has committed.
+"""What the training services announce. Listeners subscribe here; training imports none.
 
-Listeners (integrations' webhooks) subscribe here; training imports none of them.
-Each signal is sent with `event` (e.g. `session.confirmed`) and `records`, the records
-it is about (one, or all those a bulk write touched).
+- `training_event`, once the writer's transaction has committed, for the outside world
+  (integrations' webhooks), with `batches`: a list of (`event`, e.g. `session.confirmed`;
+  `records`, the records it is about: one, or all those a bulk write touched).
+- `records_written`, at once, inside the writer's transaction (see below).
 """
 
 from typing import Any
@@ -35,8 +36,15 @@ def announce(event: str, record: Any) -> None:
 
 def announce_many(event: str, records: list[Any]) -> None:
     """Send `event` about all `records` at once, after the current transaction commits."""
-    assert event in EVENTS, event
-    if records:
-        transaction.on_commit(
-            lambda: training_event.send(sender=type(records[0]), event=event, records=records)
-        )
+    announce_batches([(event, records)])
+
+
+def announce_batches(batches: list[tuple[str, list[Any]]]) -> None:
+    """Send several events (each about its records) together, after the current transaction
+    commits: listeners handle them in one go (one webhook-subscription lookup)."""
+    batches = [(event, records) for event, records in batches if records]
+    for event, _records in batches:
+        assert event in EVENTS, event
+    if batches:
+        sender = type(batches[0][1][0])
+        transaction.on_commit(lambda: training_event.send(sender=sender, batches=batches))
