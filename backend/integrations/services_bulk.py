@@ -21,6 +21,10 @@ from training import services as training
 from training.models import Completion, Enrolment, EnrolmentStatus, Session, Source
 
 MAX_ITEMS = 1000
+# A completion's own columns (its session is read apart).
+RECORD_FIELDS = [
+    field.name for field in Completion._meta.concrete_fields if field.name != "session"
+] + ["session"]
 
 
 @dataclass
@@ -201,7 +205,7 @@ class _CompletionFacts:
     session_modules: dict[int, dict[str, int]]
     participants: dict[str, int]
     by_external_id: dict[str, Completion]
-    by_record: dict[tuple[int, int, int], Completion]
+    by_record: dict[tuple[int, int, int], Completion | int]
     enrolled: set[tuple[int, int]]
     seen: set[str] = field(default_factory=set)
 
@@ -254,7 +258,9 @@ class _CompletionFacts:
         # those its items would duplicate (same participant, module and session).
         by_external_id = {
             completion.external_id or "": completion
+            # Of its session, only what a webhook needs (not a whole row per record).
             for completion in Completion.objects.select_related("session")
+            .only(*RECORD_FIELDS, "session__organiser")
             .filter(
                 source_centre=centre,
                 external_id__in={item["external_id"] for item in items},
@@ -266,19 +272,19 @@ class _CompletionFacts:
         modules = {
             module_id for taught in session_modules.values() for module_id in taught.values()
         }
-        by_record: dict[tuple[int, int, int], Completion] = {
-            (completion.provider_id, completion.module_id, completion.session_id or 0): completion
-            for completion in Completion.objects.filter(
+        # By (participant, module, session): the record there, as its id (or as the record
+        # itself once the push has named it).
+        by_record: dict[tuple[int, int, int], Completion | int] = {
+            (provider_id, module_id, session_id): pk
+            for pk, provider_id, module_id, session_id in Completion.objects.filter(
                 provider_id__in=set(participants.values()),
                 module_id__in=modules,
                 session_id__in=session_ids,
                 voided_at__isnull=True,
-            ).order_by()
+            )
+            .order_by()
+            .values_list("pk", "provider_id", "module_id", "session_id")
         }
-        for completion in by_external_id.values():
-            if completion.session_id is not None:
-                key = (completion.provider_id, completion.module_id, completion.session_id)
-                by_record[key] = completion
         return cls(
             centre,
             sessions,
@@ -330,7 +336,7 @@ class _CompletionFacts:
             raise ItemError("not_enrolled", None, "This provider is not enrolled in the session.")
         key = (provider_id, module_id, session.pk)
         other = self.by_record.get(key)
-        if other is not None and other is not live:
+        if other is not None and other is not live and (live is None or other != live.pk):
             raise ItemError(
                 "duplicate", None, "An outcome is already recorded; void it to correct it."
             )
