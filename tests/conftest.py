@@ -29,6 +29,13 @@ def empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def rates_unlimited(settings: Any) -> None:
+    """No request rate limits, unless a test is about them (tests/api/test_throttling.py)."""
+    settings.THROTTLE_RATES = {"user": None, "anon": None}
+    settings.SIGN_IN_FAILURES = (10**6, 900)
+
+
+@pytest.fixture(autouse=True)
 def reports_computed_each_time(settings: Any) -> None:
     """Reports are computed on every request unless a test is about their cache."""
     settings.REPORT_CACHE_SECONDS = 0

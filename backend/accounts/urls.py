@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import views
 from api.openapi import ErrorResponse401Serializer
@@ -24,7 +24,7 @@ TokenView = extend_schema_view(
         tags=["accounts"],
         responses={200: TOKEN_PAIR, 401: ErrorResponse401Serializer},
     )
-)(TokenObtainPairView)
+)(views.SignInView)
 RefreshView = extend_schema_view(
     post=extend_schema(
         summary="Refresh an access token",

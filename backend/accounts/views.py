@@ -7,11 +7,13 @@ from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
+from rest_framework_simplejwt.views import TokenObtainPairView
 
 from accounts import services
 from accounts.filters import AccountFilter
@@ -19,6 +21,7 @@ from accounts.models import User
 from accounts.serializers import AccountSerializer, MeSerializer, SetPasswordSerializer
 from api.permissions import IsAuthenticated, IsCoordinator, role_of
 from api.schema import crud_schema
+from api.throttling import FailedSignIns
 from api.viewsets import ID_PATTERN
 
 PASSWORD_CODES = [
@@ -132,3 +135,20 @@ class SetPasswordView(APIView):
             token=serializer.validated_data["token"], password=serializer.validated_data["password"]
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignInView(TokenObtainPairView):
+    """Sign in with a username and password; repeated failures from one address for one
+    username are refused for a while (see api.throttling.FailedSignIns)."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        guard = FailedSignIns(request, username if isinstance(username, str) else "")
+        guard.check()
+        try:
+            response = super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            guard.failed()
+            raise
+        guard.succeeded()
+        return response

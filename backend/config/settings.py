@@ -145,6 +145,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id for new and changed passwords; a password stored with another of these is
+# re-hashed with Argon2 at its next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,7 +182,22 @@ STATIC_ROOT = BACKEND_DIR / "staticfiles"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
+# Request rates (see api/throttling.py); "none" lifts a limit.
+THROTTLE_RATES = {
+    scope: (None if rate.lower() == "none" else rate)
+    for scope, rate in (
+        ("user", os.environ.get("THROTTLE_USER", "1200/min")),
+        ("anon", os.environ.get("THROTTLE_ANON", "120/min")),
+    )
+}
+# Failed sign-ins allowed per username and address, and over how many seconds.
+SIGN_IN_FAILURES = (envint("SIGN_IN_FAILURES", 5), envint("SIGN_IN_FAILURES_WINDOW", 900))
+
 REST_FRAMEWORK = {
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.PerLoginThrottle",
+        "api.throttling.PerAddressThrottle",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.SignedTokenAuthentication",
         "integrations.authentication.PartnerClientAuthentication",

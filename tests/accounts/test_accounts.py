@@ -202,3 +202,27 @@ class TestTokens:
         me = superuser_client.get("/api/v1/me/").json()
         assert me["role"] == "coordinator"
         assert superuser_client.get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+class TestPasswordStorage:
+    def test_passwords_are_stored_with_argon2_and_older_hashes_upgraded(self, anon, settings):
+        from django.contrib.auth.hashers import make_password
+
+        from config import settings as project
+
+        settings.PASSWORD_HASHERS = project.PASSWORD_HASHERS  # not the tests' fast hasher
+        user = ProviderUserFactory(username="argon")
+        user.set_password("Correct-horse-battery-9")
+        user.save()
+        assert user.password.startswith("argon2$argon2id$")
+        # A password stored by an older hasher is re-hashed at the next sign-in.
+        User.objects.filter(pk=user.pk).update(
+            password=make_password("Correct-horse-battery-9", hasher="pbkdf2_sha256")
+        )
+        response = anon.post(
+            "/api/v1/auth/token/", {"username": "argon", "password": "Correct-horse-battery-9"}
+        )
+        assert response.status_code == 200
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$argon2id$")

@@ -1,0 +1,64 @@
+"""Request rates: per login (a partner client acts as its own login), per address when
+anonymous, and failed sign-ins per username and address.
+
+Over a rate, the answer is a 429 in the one error shape with a `Retry-After` header.
+The rates are read from `settings.THROTTLE_RATES` at each request (`None`: no limit).
+Counters live in the configured cache: per process with Django's default memory cache,
+shared between servers with Redis.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.exceptions import Throttled
+from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+def _rate(scope: str | None) -> str | None:
+    """The rate of `scope`, read from the settings when asked (not at import)."""
+    rate: str | None = settings.THROTTLE_RATES.get(scope or "")
+    return rate
+
+
+class PerLoginThrottle(UserRateThrottle):
+    """Requests per signed-in login (scope `user`)."""
+
+    def get_rate(self) -> str | None:
+        return _rate(self.scope)
+
+
+class PerAddressThrottle(AnonRateThrottle):
+    """Requests per address of anonymous callers (scope `anon`)."""
+
+    def get_rate(self) -> str | None:
+        return _rate(self.scope)
+
+
+class FailedSignIns:
+    """After `limit` failed sign-ins for one username from one address within `window`
+    seconds, sign-in is refused (429) for that pair until the window has passed; a
+    successful sign-in clears the count."""
+
+    def __init__(self, request: Request, username: str) -> None:
+        limit, window = settings.SIGN_IN_FAILURES
+        self.limit, self.window = int(limit), int(window)
+        address = request.META.get("REMOTE_ADDR", "")
+        self.key = f"sign-in-failures:{address}:{username.strip().lower()}"
+
+    def check(self) -> None:
+        count, first = cache.get(self.key, (0, 0.0))
+        if count >= self.limit:
+            raise Throttled(
+                wait=max(1, int(first + self.window - time.time())),
+                detail="Too many failed sign-ins; try again later.",
+            )
+
+    def failed(self) -> None:
+        count, first = cache.get(self.key, (0, time.time()))
+        remaining = max(1, int(first + self.window - time.time()))
+        cache.set(self.key, (count + 1, first), remaining)
+
+    def succeeded(self) -> None:
+        cache.delete(self.key)

@@ -1,0 +1,90 @@
+"""Request rates: 429 with Retry-After per login, per partner client, per anonymous address,
+and after repeated failed sign-ins."""
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.conftest import client_for
+from tests.factories import CoordinatorFactory, PartnerCentreFactory, ProviderUserFactory
+from tests.integrations.test_partner_clients import create_client, get_token
+
+URL = "/api/v1/modules/"
+
+
+def assert_throttled(response: Any) -> None:
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    body = response.json()
+    assert body["type"] == "client_error"
+    assert body["errors"][0]["code"] == "throttled"
+
+
+@pytest.mark.django_db
+class TestRates:
+    def test_each_login_has_its_own_allowance(self, settings):
+        settings.THROTTLE_RATES = {"user": "3/min", "anon": None}
+        first, second = client_for(CoordinatorFactory()), client_for(ProviderUserFactory())
+        assert [first.get(URL).status_code for _ in range(3)] == [200, 200, 200]
+        assert_throttled(first.get(URL))
+        assert second.get(URL).status_code == 200  # another login, another count
+
+    def test_a_partner_client_is_counted_on_its_own(self, settings):
+        settings.THROTTLE_RATES = {"user": "2/min", "anon": None}
+        created = create_client(PartnerCentreFactory())
+        token = get_token(created["client_id"], created["client_secret"]).json()["access_token"]
+        partner = APIClient()
+        partner.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert [partner.get(URL).status_code for _ in range(2)] == [200, 200]
+        assert_throttled(partner.get(URL))
+        assert client_for(CoordinatorFactory()).get(URL).status_code == 200
+
+    def test_anonymous_callers_are_counted_by_address(self, settings):
+        settings.THROTTLE_RATES = {"user": None, "anon": "2/min"}
+        here, there = APIClient(REMOTE_ADDR="10.0.0.1"), APIClient(REMOTE_ADDR="10.0.0.2")
+        assert [here.get(URL).status_code for _ in range(2)] == [200, 200]
+        assert_throttled(here.get(URL))
+        assert there.get(URL).status_code == 200
+
+    def test_no_limit_when_none(self, settings):
+        settings.THROTTLE_RATES = {"user": None, "anon": None}
+        client = client_for(CoordinatorFactory())
+        assert {client.get(URL).status_code for _ in range(20)} == {200}
+
+
+@pytest.mark.django_db
+class TestFailedSignIns:
+    def sign_in(self, client: APIClient, username: str, password: str) -> Any:
+        return client.post("/api/v1/auth/token/", {"username": username, "password": password})
+
+    def test_repeated_failures_lock_that_username_from_that_address(self, settings):
+        settings.SIGN_IN_FAILURES = (3, 900)
+        user = ProviderUserFactory(username="marie")
+        user.set_password("Correct-horse-battery-9")
+        user.save()
+        other = ProviderUserFactory(username="paul")
+        other.set_password("Correct-horse-battery-9")
+        other.save()
+        here, there = APIClient(REMOTE_ADDR="10.0.0.1"), APIClient(REMOTE_ADDR="10.0.0.2")
+        assert [self.sign_in(here, "marie", "wrong").status_code for _ in range(3)] == [401] * 3
+        # Locked, even with the right password, and told for how long.
+        locked = self.sign_in(here, "marie", "Correct-horse-battery-9")
+        assert_throttled(locked)
+        assert 1 <= int(locked["Retry-After"]) <= 900
+        # Another username from this address, or this one from another address, may sign in.
+        assert self.sign_in(here, "paul", "Correct-horse-battery-9").status_code == 200
+        assert self.sign_in(there, "marie", "Correct-horse-battery-9").status_code == 200
+
+    def test_a_success_clears_the_count(self, settings):
+        settings.SIGN_IN_FAILURES = (3, 900)
+        user = ProviderUserFactory(username="lea")
+        user.set_password("Correct-horse-battery-9")
+        user.save()
+        client = APIClient(REMOTE_ADDR="10.0.0.3")
+        for _ in range(2):
+            assert self.sign_in(client, "lea", "wrong").status_code == 401
+        assert self.sign_in(client, "lea", "Correct-horse-battery-9").status_code == 200
+        for _ in range(2):
+            assert self.sign_in(client, "lea", "wrong").status_code == 401
+        assert self.sign_in(client, "lea", "Correct-horse-battery-9").status_code == 200
