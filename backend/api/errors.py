@@ -9,6 +9,8 @@ turns both, and deletes blocked by a reference, into that shape.
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from drf_standardized_errors.formatter import ExceptionFormatter as BaseExceptionFormatter
@@ -26,6 +28,14 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This conflicts with the current state of the resource."
     default_code = "conflict"
+
+
+class RequestTooLarge(exceptions.APIException):
+    """The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 class DomainError(exceptions.ValidationError):
@@ -46,6 +56,9 @@ class ExceptionHandler(BaseExceptionHandler):
             )
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(serializers.as_serializer_error(exc))
+        if isinstance(exc, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return RequestTooLarge(f"The request body is larger than {limit} bytes.")
         return super().convert_known_exceptions(exc)
 
 

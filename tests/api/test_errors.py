@@ -1,5 +1,7 @@
 """One error shape everywhere: unknown URLs, wrong methods, crashes, bad bodies."""
 
+import json
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import path
@@ -67,3 +69,19 @@ class TestErrorShape:
         response = anon.get("/admin/login/")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_size_cap_is_a_413_and_writes_nothing(settings):
+    from progress.models import SelfAssessment
+    from tests.conftest import client_for
+    from tests.factories import CoordinatorFactory
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = json.dumps([{"provider": 1, "competency": 1, "level": 1, "comment": "x" * 20_000}])
+    response = client_for(CoordinatorFactory()).post(
+        "/api/v1/self-assessments/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["code"] == "request_too_large"
+    assert SelfAssessment.objects.count() == 0
