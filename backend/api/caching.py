@@ -48,8 +48,8 @@ class CachedReadsMixin:
         # The URL is hashed: any query string makes a key of fixed length, fit for any cache.
         url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"answer:{self.cache_version()}:{get_language()}:{url}"
-        body = cache.get(key)
-        if body is None:
+        cached = cache.get(key)
+        if cached is None:
             response = compute()
             if response.status_code != 200:
                 return response
@@ -58,5 +58,10 @@ class CachedReadsMixin:
                 request.accepted_media_type,
                 self.get_renderer_context(),  # type: ignore[attr-defined]
             )
-            cache.set(key, body, TIMEOUT)
-        return HttpResponse(body, content_type="application/json")
+            cached = (body, response.get("ETag"))
+            cache.set(key, cached, TIMEOUT)
+        body, tag = cached
+        answer = HttpResponse(body, content_type="application/json")
+        if tag is not None:
+            answer["ETag"] = tag
+        return answer

@@ -24,6 +24,7 @@ def _error_response(name: str, codes: list[str]) -> type[serializers.Serializer[
     )
 
 
+ErrorResponse412Serializer = _error_response("412", ["precondition_failed"])
 ErrorResponse413Serializer = _error_response("413", ["too_many_items"])
 ErrorResponse422Serializer = _error_response("422", ["idempotency_key_reused"])
 ErrorResponse401Serializer = _error_response(

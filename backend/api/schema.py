@@ -14,6 +14,8 @@ from drf_standardized_errors.openapi_utils import (
 )
 from rest_framework import serializers
 
+from api.conditional import ETAG, IF_MATCH, ConditionalWritesMixin
+
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,7 +27,12 @@ class AutoSchema(StandardizedErrorsAutoSchema):
     path segment after `/api/v1/`.
     """
 
+    def _is_conditional_write(self) -> bool:
+        return isinstance(self.view, ConditionalWritesMixin) and self.method in {"PUT", "PATCH"}
+
     def _should_add_error_response(self, responses: dict[str, object], status_code: str) -> bool:
+        if status_code == "412":
+            return self._is_conditional_write()
         if status_code == "409":
             # Only writes can conflict with the state of a resource.
             return status_code not in responses and self.method in {
@@ -60,6 +67,16 @@ class AutoSchema(StandardizedErrorsAutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
+        action = getattr(self.view, "action", None)
+        if isinstance(self.view, ConditionalWritesMixin) and action in (
+            "retrieve",
+            "create",
+            "update",
+            "partial_update",
+        ):
+            parameters.append(ETAG)
+        if self._is_conditional_write():
+            parameters.append(IF_MATCH)
         if self._is_export_list():
             parameters.append(
                 OpenApiParameter(

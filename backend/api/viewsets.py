@@ -5,11 +5,14 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
+from api.conditional import ConditionalWritesMixin
+
 ID_PATTERN = r"[0-9]{1,18}"
 
 
-class ModelViewSet(viewsets.ModelViewSet):
-    """A ModelViewSet whose `{id}` is a number (anything else is a 404 before any query)."""
+class ModelViewSet(ConditionalWritesMixin, viewsets.ModelViewSet):
+    """A ModelViewSet whose `{id}` is a number (anything else is a 404 before any query),
+    with an `ETag` on every record and `If-Match` honoured on updates (`api.conditional`)."""
 
     lookup_value_regex = ID_PATTERN
 

@@ -274,6 +274,7 @@ DRF_STANDARDIZED_ERRORS = {
         "405",
         "406",
         "409",
+        "412",
         "415",
         "429",
         "500",
@@ -281,6 +282,7 @@ DRF_STANDARDIZED_ERRORS = {
     "ERROR_SCHEMAS": {
         "401": "api.openapi.ErrorResponse401Serializer",
         "409": "api.openapi.ErrorResponse409Serializer",
+        "412": "api.openapi.ErrorResponse412Serializer",
     },
 }
 
