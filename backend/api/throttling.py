@@ -7,6 +7,7 @@ Counters live in the configured cache: per process with Django's default memory 
 shared between servers with Redis.
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -45,7 +46,8 @@ class FailedSignIns:
         limit, window = settings.SIGN_IN_FAILURES
         self.limit, self.window = int(limit), int(window)
         address = request.META.get("REMOTE_ADDR", "")
-        self.key = f"sign-in-failures:{address}:{username.strip().lower()}"
+        pair = f"{address}\n{username.strip().lower()}".encode()
+        self.key = f"sign-in-failures:{hashlib.sha256(pair).hexdigest()}"
 
     def check(self) -> None:
         count, first = cache.get(self.key, (0, 0.0))

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.export_views import ExportMixin
+from api.filters import MAX_ID
 from api.pagination import CursorPagination
 from api.permissions import (
     COORDINATOR,
@@ -145,6 +146,8 @@ class ProviderProgressView(APIView):
 
     @extend_schema(summary="Get a provider's progress", responses=ProgressSerializer)
     def get(self, request: Request, pk: int) -> Response:
+        if pk > MAX_ID:  # beyond any id: not a provider (and not an integer SQL takes)
+            raise Http404
         user, role = request.user, role_of(request.user)
         # A coordinator may read any provider, a provider themself: known without a query
         # (an unknown id is a 404 all the same). Others' reach is read from their sessions.

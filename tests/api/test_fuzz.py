@@ -3,8 +3,9 @@
 Each operation is called with data that fits the schema (it must be accepted,
 or refused only by a documented business rule) and with data that does not
 (it must be refused with a documented 4xx), and every response must match the
-schema: status code, content type, headers and body. Anonymous, coordinator and
-partner centre (whose bulk endpoints refuse bad items one by one, see fuzzing.py).
+schema: status code, content type, headers and body. Anonymous, coordinator,
+provider and partner centre (whose bulk endpoints refuse bad items one by one, see
+fuzzing.py).
 """
 
 import pytest
@@ -13,7 +14,7 @@ from accounts.models import User
 
 from tests.api.fuzzing import FUZZ_SETTINGS, call_and_validate, keep_test_connection, schema
 from tests.conftest import bearer
-from tests.factories import PartnerUserFactory
+from tests.factories import PartnerUserFactory, ProviderUserFactory
 
 __all__ = ["keep_test_connection"]
 
@@ -39,3 +40,9 @@ def test_api_as_coordinator(case: schemathesis.Case, fuzz_data: None, coordinato
 @FUZZ_SETTINGS
 def test_api_as_partner_centre(case: schemathesis.Case, fuzz_data: None) -> None:
     call_and_validate(case, headers={"Authorization": bearer(PartnerUserFactory())})
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_api_as_provider(case: schemathesis.Case, fuzz_data: None) -> None:
+    call_and_validate(case, headers={"Authorization": bearer(ProviderUserFactory())})

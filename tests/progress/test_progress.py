@@ -198,6 +198,13 @@ class TestFormulas:
 
 
 class TestAccess:
+    def test_an_id_beyond_any_integer_is_a_404(self, db):
+        response = client_for(CoordinatorFactory()).get(
+            "/api/v1/providers/99999999999999999999999/progress/"
+        )
+        assert response.status_code == 404
+        assert response.json()["errors"][0]["code"] == "not_found"
+
     def test_a_provider_cannot_read_another_providers_progress(self, world):
         other = ProviderFactory()
         response = client_for(ProviderUserFactory()).get(f"/api/v1/providers/{other.pk}/progress/")
