@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "progress",
     "integrations",
     "reports",
+    "privacy",
     "demo",
 ]
 
@@ -181,6 +182,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BACKEND_DIR / "staticfiles"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
+# Providers with no activity for this many days are anonymised by `purge_inactive`.
+PURGE_INACTIVE_DAYS = envint("PURGE_INACTIVE_DAYS", 3 * 365)
 
 # Request rates (see api/throttling.py); "none" lifts a limit.
 THROTTLE_RATES = {

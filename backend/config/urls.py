@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("training.urls")),
     path("", include("integrations.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
 ]
 
 urlpatterns = [

@@ -107,6 +107,8 @@ class Provider(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the person's data was erased (anonymised); see docs/privacy.md.
+    erased_at = models.DateTimeField("effacé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "prestataire"

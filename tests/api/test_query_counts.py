@@ -596,6 +596,13 @@ SCENARIOS: dict[str, Scenario] = {
         rows=nested("recommendations"),
         role="provider",
     ),
+    "provider export": scenario(
+        "/api/v1/providers/{id}/export/",
+        history,
+        12,
+        url="/api/v1/providers/{provider}/export/",
+        rows=nested("self_assessments"),
+    ),
     "progress chart": scenario(
         "/api/v1/providers/{id}/progress.svg",
         history,

@@ -293,6 +293,14 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
         url("/api/v1/providers/{provider}/progress/"),
         row("401 200 404 200 404 404 200"),
     ),
+    "GET /api/v1/providers/{id}/export/": (
+        url("/api/v1/providers/{provider}/export/"),
+        row("401 200 404 403 403 403 200"),
+    ),
+    "POST /api/v1/providers/{id}/erase/": (
+        url("/api/v1/providers/{provider}/erase/"),
+        row(coord(200)),
+    ),
     "GET /api/v1/providers/{id}/progress.svg": (
         url("/api/v1/providers/{provider}/progress.svg"),
         row("401 200 404 200 404 404 200"),

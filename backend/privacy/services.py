@@ -1,0 +1,146 @@
+"""Everything Parcours holds about a provider, and their erasure (see docs/privacy.md).
+
+Erasure anonymises the person and keeps the anonymous facts (levels, attendance) that
+the office's statistics are made of: the record stays, with no name, contact, free
+text, login or partner id left on it. Running it again changes nothing.
+"""
+
+import datetime as dt
+from typing import Any
+
+from accounts.models import User
+from django.db import transaction
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from integrations.models import Participant
+from people.models import Provider
+from progress.models import CurrentLevel, SelfAssessment
+from training.models import Completion, Enrolment
+
+ERASED_NAME = "Anonyme"
+
+
+def provider_export(*, provider: Provider) -> dict[str, Any]:
+    """Every record about the provider, as plain data."""
+    login = User.objects.filter(provider=provider).first()
+    return {
+        "exported_at": timezone.now(),
+        "provider": {
+            "id": provider.pk,
+            "first_name": provider.first_name,
+            "last_name": provider.last_name,
+            "email": provider.email,
+            "phone": provider.phone,
+            "business": provider.business.name if provider.business else None,
+            "shares_progress_with_partners": provider.shares_progress_with_partners,
+            "assigned_paths": list(provider.assigned_paths.values_list("code", flat=True)),
+            "created_at": provider.created_at,
+            "updated_at": provider.updated_at,
+            "erased_at": provider.erased_at,
+        },
+        "login": None
+        if login is None
+        else {
+            "username": login.username,
+            "email": login.email,
+            "first_name": login.first_name,
+            "last_name": login.last_name,
+            "role": login.role,
+            "is_active": login.is_active,
+            "date_joined": login.date_joined,
+            "last_login": login.last_login,
+        },
+        "self_assessments": list(
+            SelfAssessment.objects.filter(provider=provider)
+            .order_by("assessed_at", "id")
+            .values("id", "competency__code", "level", "comment", "assessed_at")
+        ),
+        "levels": list(
+            CurrentLevel.objects.filter(provider=provider)
+            .order_by("competency__code")
+            .values("competency__code", "level", "assessed_at", "evidenced_level", "target_level")
+        ),
+        "enrolments": list(
+            Enrolment.objects.filter(provider=provider)
+            .order_by("created_at", "id")
+            .values("id", "session_id", "status", "created_at", "cancelled_at")
+        ),
+        "completions": list(
+            Completion.objects.filter(provider=provider)
+            .order_by("completed_on", "id")
+            .values(
+                "id",
+                "module__code",
+                "session_id",
+                "outcome",
+                "completed_on",
+                "source",
+                "voided_at",
+                "void_reason",
+            )
+        ),
+        "partner_ids": list(
+            Participant.objects.filter(provider=provider)
+            .order_by("partner_centre__name")
+            .values("partner_centre__name", "external_id")
+        ),
+    }
+
+
+@transaction.atomic
+def provider_erase(*, provider: Provider) -> Provider:
+    """Anonymise the provider: names, contact and comments gone, login disabled, partner
+    ids dropped; levels and attendance kept, anonymous. Safe to run twice."""
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    provider.first_name = ERASED_NAME
+    provider.last_name = f"#{provider.pk}"
+    provider.email = f"erased-{provider.pk}@erased.invalid"
+    provider.phone = ""
+    provider.shares_progress_with_partners = False
+    provider.erased_at = provider.erased_at or timezone.now()
+    provider.save()
+    SelfAssessment.objects.filter(provider=provider).exclude(comment="").update(comment="")
+    Participant.objects.filter(provider=provider).delete()
+    for login in User.objects.filter(provider=provider):
+        login.username = f"erased-{login.pk}"
+        login.email = ""
+        login.first_name = ""
+        login.last_name = ""
+        login.is_active = False
+        login.set_unusable_password()
+        login.save()
+    return provider
+
+
+def inactive_providers(*, since: dt.datetime) -> QuerySet[Provider]:
+    """Providers not yet erased with no activity since `since`: no change to their record,
+    rating, enrolment, completion, nor sign-in."""
+
+    def latest(queryset: QuerySet[Any], field: str) -> Subquery:
+        return Subquery(
+            queryset.filter(provider=OuterRef("pk"))
+            .order_by()
+            .values("provider")
+            .annotate(last=Max(field))
+            .values("last")[:1]
+        )
+
+    def quiet(name: str) -> Q:
+        return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lt": since})
+
+    return (
+        Provider.objects.filter(erased_at__isnull=True, updated_at__lt=since)
+        .annotate(
+            last_rating=latest(SelfAssessment.objects.all(), "assessed_at"),
+            last_enrolment=latest(Enrolment.objects.all(), "updated_at"),
+            last_completion=latest(Completion.objects.all(), "updated_at"),
+            last_sign_in=latest(User.objects.all(), "last_login"),
+        )
+        .filter(
+            quiet("last_rating"),
+            quiet("last_enrolment"),
+            quiet("last_completion"),
+            quiet("last_sign_in"),
+        )
+    )

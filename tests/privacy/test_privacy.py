@@ -1,0 +1,149 @@
+"""A provider's data: the export holds everything; erasure anonymises, keeps the statistics,
+and is safe to run twice; inactive providers are purged after the retention period."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from accounts.models import User
+from django.core.management import call_command
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from integrations.models import Participant
+from people.models import Provider
+from progress.models import CurrentLevel, SelfAssessment
+from progress.services import self_assessments_create
+from tests.conftest import client_for
+from tests.factories import (
+    CompetencyFactory,
+    CompletionFactory,
+    CoordinatorFactory,
+    EnrolmentFactory,
+    PartnerCentreFactory,
+    ProviderUserFactory,
+)
+from training.models import Completion, Enrolment
+
+
+@pytest.fixture
+def person(db):  # type: ignore[no-untyped-def]
+    """A provider with a login, a commented rating, an enrolment, a completion, a partner id."""
+    user = ProviderUserFactory(username="marie.kerjean")
+    user.set_password("Correct-horse-battery-9")
+    user.save()
+    provider = user.provider
+    provider.phone = "0296000000"
+    provider.save()
+    competency = CompetencyFactory(code="FACEBOOK")
+    self_assessments_create(
+        provider=provider,
+        ratings=[{"competency": competency, "level": 2, "comment": "Je publie chaque semaine"}],
+        assessed_at=timezone.now() - dt.timedelta(days=3),
+        actor=None,
+    )
+    EnrolmentFactory(provider=provider)
+    CompletionFactory(provider=provider)
+    Participant.objects.create(
+        partner_centre=PartnerCentreFactory(name="Centre Ouest"),
+        external_id="P-77",
+        provider=provider,
+    )
+    return user
+
+
+class TestExport:
+    def test_a_provider_gets_everything_held_about_them(self, person):
+        body = client_for(person).get(f"/api/v1/providers/{person.provider.pk}/export/").json()
+        assert body["provider"]["email"] == person.provider.email
+        assert body["provider"]["phone"] == "0296000000"
+        assert body["login"]["username"] == "marie.kerjean"
+        assert "password" not in body["login"]
+        assert [r["comment"] for r in body["self_assessments"]] == ["Je publie chaque semaine"]
+        assert [r["competency__code"] for r in body["levels"]] == ["FACEBOOK"]
+        assert len(body["enrolments"]) == 1
+        assert len(body["completions"]) == 1
+        assert body["partner_ids"] == [
+            {"partner_centre__name": "Centre Ouest", "external_id": "P-77"}
+        ]
+
+    def test_a_coordinator_may_export_anyone_and_another_provider_no_one(self, person):
+        url = f"/api/v1/providers/{person.provider.pk}/export/"
+        assert client_for(CoordinatorFactory()).get(url).status_code == 200
+        assert client_for(ProviderUserFactory()).get(url).status_code == 404
+        assert APIClient().get(url).status_code == 401
+
+
+class TestErase:
+    def erase(self, person):  # type: ignore[no-untyped-def]
+        return client_for(CoordinatorFactory()).post(
+            f"/api/v1/providers/{person.provider.pk}/erase/"
+        )
+
+    def test_the_person_is_anonymised_and_the_statistics_kept(self, person):
+        provider_id = person.provider.pk
+        token = client_for(person)  # signed in before the erasure
+        response = self.erase(person)
+        assert response.status_code == 200
+        assert response.json()["provider"] == provider_id
+        provider = Provider.objects.get(pk=provider_id)
+        assert (provider.first_name, provider.last_name) == ("Anonyme", f"#{provider_id}")
+        assert provider.email == f"erased-{provider_id}@erased.invalid"
+        assert provider.phone == ""
+        assert provider.erased_at is not None
+        assert not SelfAssessment.objects.filter(provider=provider).exclude(comment="").exists()
+        assert not Participant.objects.filter(provider=provider).exists()
+        login = User.objects.get(pk=person.pk)
+        assert not login.is_active
+        assert not login.has_usable_password()
+        assert login.username == f"erased-{person.pk}"
+        assert login.email == ""
+        # Nothing of theirs works any more: the token, nor signing in.
+        assert token.get("/api/v1/me/").status_code == 401
+        signed = APIClient().post(
+            "/api/v1/auth/token/",
+            {"username": "marie.kerjean", "password": "Correct-horse-battery-9"},
+        )
+        assert signed.status_code == 401
+        # The anonymous facts stay for the statistics.
+        assert SelfAssessment.objects.filter(provider=provider, level=2).count() == 1
+        assert CurrentLevel.objects.filter(provider=provider, level=2).count() == 1
+        assert Enrolment.objects.filter(provider=provider).count() == 1
+        assert Completion.objects.filter(provider=provider).count() == 1
+
+    def test_erasing_twice_changes_nothing(self, person):
+        first = self.erase(person).json()
+        again = self.erase(person)
+        assert again.status_code == 200
+        assert again.json() == first
+
+    def test_only_coordinators_erase(self, person):
+        url = f"/api/v1/providers/{person.provider.pk}/erase/"
+        assert client_for(person).post(url).status_code == 403
+        assert Provider.objects.get(pk=person.provider.pk).erased_at is None
+
+
+class TestPurge:
+    def test_providers_inactive_for_the_period_are_erased(self, person, settings):
+        quiet = ProviderUserFactory().provider
+        long_ago = timezone.now() - dt.timedelta(days=1200)
+        Provider.objects.filter(pk=quiet.pk).update(updated_at=long_ago)
+        out = StringIO()
+        call_command("purge_inactive", "--days", "1095", "--dry-run", stdout=out)
+        assert "1 provider(s)" in out.getvalue()
+        assert Provider.objects.get(pk=quiet.pk).erased_at is None  # a dry run
+        call_command("purge_inactive", "--days", "1095", stdout=StringIO())
+        assert Provider.objects.get(pk=quiet.pk).erased_at is not None
+        # The active person (a rating three days ago) is kept.
+        assert Provider.objects.get(pk=person.provider.pk).erased_at is None
+        # An old record with a recent sign-in is active too.
+        Provider.objects.filter(pk=person.provider.pk).update(updated_at=long_ago)
+        SelfAssessment.objects.filter(provider=person.provider).update(assessed_at=long_ago)
+        Enrolment.objects.filter(provider=person.provider).update(updated_at=long_ago)
+        Completion.objects.filter(provider=person.provider).update(updated_at=long_ago)
+        User.objects.filter(pk=person.pk).update(last_login=timezone.now())
+        call_command("purge_inactive", "--days", "1095", stdout=StringIO())
+        assert Provider.objects.get(pk=person.provider.pk).erased_at is None
+        User.objects.filter(pk=person.pk).update(last_login=long_ago)
+        call_command("purge_inactive", "--days", "1095", stdout=StringIO())
+        assert Provider.objects.get(pk=person.provider.pk).erased_at is not None
