@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "integrations",
     "reports",
     "privacy",
+    "audit",
     "demo",
 ]
 
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is writing, for the audit trail (after authentication: the admin's user).
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -239,6 +242,7 @@ SIMPLE_JWT = {
 
 # Partner centres' machine clients: OAuth2 client-credentials (django-oauth-toolkit).
 OAUTH2_PROVIDER = {
+    "OAUTH2_VALIDATOR_CLASS": "integrations.authentication.PartnerTokenValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": envint("OAUTH2_ACCESS_SECONDS", 3600),
     "SCOPES": {"partner": "Read and write the partner centre's own sessions and participants"},
     "DEFAULT_SCOPES": ["partner"],
@@ -330,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "progress", "description": "Self-assessments and progress."},
         {"name": "integrations", "description": "Partner centres' clients."},
         {"name": "reports", "description": "Reports, spreadsheet exports and charts."},
+        {"name": "audit", "description": "Who changed what and when (coordinators)."},
         {"name": "health", "description": "Liveness."},
     ],
 }

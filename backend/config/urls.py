@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("integrations.urls")),
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
+    path("", include("audit.urls")),
 ]
 
 urlpatterns = [

@@ -370,6 +370,14 @@ def programme(world: World, n: int) -> None:
 # Integrations ---------------------------------------------------------------
 
 
+def audit_events(world: World, n: int) -> None:
+    """Sessions written: each one an event of the audit trail."""
+    from audit.models import AuditEvent
+
+    SessionFactory.create_batch(n)
+    world.once("audit_event", lambda: AuditEvent.objects.order_by("id").first())
+
+
 def partner_clients(world: World, n: int) -> None:
     for _ in range(n):
         partner_client_create(partner_centre=PartnerCentreFactory(), name="Logiciel", actor=None)
@@ -560,6 +568,10 @@ SCENARIOS: dict[str, Scenario] = {
         rows=None,
     ),
     # Progress
+    "audit": scenario("/api/v1/audit/", audit_events, 3),
+    "audit event": scenario(
+        "/api/v1/audit/{id}/", audit_events, 3, url="/api/v1/audit/{audit_event}/", rows=None
+    ),
     "self-assessments": scenario("/api/v1/self-assessments/", self_assessments, 3),
     "self-assessments (provider's own)": scenario(
         "/api/v1/self-assessments/", own_self_assessments, 3, role="provider"

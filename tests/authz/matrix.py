@@ -52,6 +52,14 @@ def url(template: str, body: Any = None) -> Build:
     return build
 
 
+def first_audit_event(scene: dict[str, Any]) -> tuple[str, Any]:
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.order_by("id").first()
+    assert event is not None, "the scene's writes are in the audit trail"
+    return f"/api/v1/audit/{event.pk}/", None
+
+
 EVERYONE = "200 200 200 200 200 200 200"
 SIGNED_IN = "401 200 200 200 200 200 200"
 COORD = "401 403 403 403 403 403 {}"
@@ -293,6 +301,8 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
         url("/api/v1/providers/{provider}/progress/"),
         row("401 200 404 200 404 404 200"),
     ),
+    "GET /api/v1/audit/": (url("/api/v1/audit/"), row(coord(200))),
+    "GET /api/v1/audit/{id}/": (first_audit_event, row(coord(200))),
     "GET /api/v1/providers/{id}/export/": (
         url("/api/v1/providers/{provider}/export/"),
         row("401 200 404 403 403 403 200"),

@@ -1,0 +1,113 @@
+"""Every write to the audited models becomes an AuditEvent, in the writer's transaction.
+
+Model signals cover the services, the admin and any ORM write; training's
+`records_written` covers its bulk writes, which send none. An update records the
+fields that changed, read just before the save (one query).
+"""
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from audit.context import actor
+from audit.models import AuditEvent
+from training.signals import records_written
+
+AUDITED = [
+    "training.Session",
+    "training.Enrolment",
+    "training.Completion",
+    "progress.SelfAssessment",
+    "accounts.User",
+    "integrations.PartnerClient",
+]
+# Never written to the trail: a change is recorded as changed, not its value.
+SECRET = {"password"}
+# Moves on every save: not a change worth recording.
+IGNORED = {"updated_at", "last_login"}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _values(instance: models.Model) -> dict[str, Any]:
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.attname in IGNORED:
+            continue
+        value = getattr(instance, field.attname)
+        values[field.attname] = "(set)" if field.name in SECRET else _value(value)
+    return values
+
+
+def _event(instance: models.Model, action: str, changes: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(
+        record_type=instance._meta.label_lower,
+        record_id=instance.pk,
+        action=action,
+        changes=changes,
+        **actor(),
+    )
+
+
+def before_save(instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw or instance.pk is None or instance._state.adding:
+        return
+    fields = [f.attname for f in instance._meta.concrete_fields if f.attname not in IGNORED]
+    model = type(instance)
+    before = model._default_manager.filter(pk=instance.pk).values(*fields).first()
+    instance._audit_before = before  # type: ignore[attr-defined]
+
+
+def after_save(instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    after = _values(instance)
+    if created:
+        _event(instance, "created", after).save()
+        return
+    before = getattr(instance, "_audit_before", None) or {}
+    secrets = {f.attname for f in instance._meta.concrete_fields if f.name in SECRET}
+    changes: dict[str, Any] = {}
+    for name, value in after.items():
+        if name in secrets:
+            if before.get(name) != getattr(instance, name):
+                changes[name] = ["(set)", "(changed)"]
+        elif _value(before.get(name)) != value:
+            changes[name] = [_value(before.get(name)), value]
+    if changes:
+        _event(instance, "updated", changes).save()
+
+
+def after_delete(instance: models.Model, **kwargs: Any) -> None:
+    _event(instance, "deleted", _values(instance)).save()
+
+
+def after_bulk(records: list[models.Model], **kwargs: Any) -> None:
+    """A bulk write's records: voided ones (they had a live state) and new ones."""
+    events = [
+        _event(record, "updated", {"voided_at": [None, _value(record.voided_at)]})  # type: ignore[attr-defined]
+        if getattr(record, "voided_at", None) is not None
+        else _event(record, "created", _values(record))
+        for record in records
+    ]
+    AuditEvent.objects.bulk_create(events)
+
+
+def connect() -> None:
+    for label in AUDITED:
+        model = apps.get_model(label)
+        uid = f"audit-{label}"
+        pre_save.connect(before_save, sender=model, dispatch_uid=f"{uid}-pre")
+        post_save.connect(after_save, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+    records_written.connect(after_bulk, dispatch_uid="audit-bulk")
