@@ -23,15 +23,17 @@ def assert_throttled(response: Any) -> None:
 
 @pytest.mark.django_db
 class TestRates:
+    # Rates per day: requests are counted per window of the rate's unit, and a day's
+    # window does not end in the middle of a test.
     def test_each_login_has_its_own_allowance(self, settings):
-        settings.THROTTLE_RATES = {"user": "3/min", "anon": None}
+        settings.THROTTLE_RATES = {"user": "3/day", "anon": None}
         first, second = client_for(CoordinatorFactory()), client_for(ProviderUserFactory())
         assert [first.get(URL).status_code for _ in range(3)] == [200, 200, 200]
         assert_throttled(first.get(URL))
         assert second.get(URL).status_code == 200  # another login, another count
 
     def test_a_partner_client_is_counted_on_its_own(self, settings):
-        settings.THROTTLE_RATES = {"user": "2/min", "anon": None}
+        settings.THROTTLE_RATES = {"user": "2/day", "anon": None}
         created = create_client(PartnerCentreFactory())
         token = get_token(created["client_id"], created["client_secret"]).json()["access_token"]
         partner = APIClient()
@@ -41,7 +43,7 @@ class TestRates:
         assert client_for(CoordinatorFactory()).get(URL).status_code == 200
 
     def test_anonymous_callers_are_counted_by_address(self, settings):
-        settings.THROTTLE_RATES = {"user": None, "anon": "2/min"}
+        settings.THROTTLE_RATES = {"user": None, "anon": "2/day"}
         here, there = APIClient(REMOTE_ADDR="10.0.0.1"), APIClient(REMOTE_ADDR="10.0.0.2")
         assert [here.get(URL).status_code for _ in range(2)] == [200, 200]
         assert_throttled(here.get(URL))
