@@ -93,9 +93,18 @@ def after_delete(instance: models.Model, **kwargs: Any) -> None:
 
 
 def after_bulk(records: list[models.Model], **kwargs: Any) -> None:
-    """A bulk write's records: voided ones (they had a live state) and new ones."""
+    """A bulk write's records: voided ones (live until this write) and new ones. A void
+    changes the same fields as one voided alone."""
     events = [
-        _event(record, "updated", {"voided_at": [None, _value(record.voided_at)]})  # type: ignore[attr-defined]
+        _event(
+            record,
+            "updated",
+            {
+                "voided_at": [None, _value(record.voided_at)],  # type: ignore[attr-defined]
+                "voided_by_id": [None, record.voided_by_id],  # type: ignore[attr-defined]
+                "void_reason": ["", record.void_reason],  # type: ignore[attr-defined]
+            },
+        )
         if getattr(record, "voided_at", None) is not None
         else _event(record, "created", _values(record))
         for record in records

@@ -87,18 +87,9 @@ def payload_for(event: str, record: Any) -> tuple[int | None, dict[str, Any]]:
     return session.organiser_id, {"event": event, "occurred_at": timezone.now().isoformat(), **data}
 
 
-def deliveries_create(*, event: str, record: Any) -> list[WebhookDelivery]:
-    """Queue one delivery per active subscription of the centre that organises the session."""
-    return deliveries_create_many(event=event, records=[record])
-
-
-def deliveries_create_many(*, event: str, records: list[Any]) -> list[WebhookDelivery]:
-    """The same for many records at once: one query for the subscriptions, one insert."""
-    return deliveries_create_batches([(event, records)])
-
-
 def deliveries_create_batches(batches: list[tuple[str, list[Any]]]) -> list[WebhookDelivery]:
-    """The same for several events, each about its records: still one query, one insert."""
+    """Queue one delivery per active subscription of the centre organising each record's
+    session, for several events each about its records: one query, one insert."""
     payloads = [
         (event, *payload_for(event, record)) for event, records in batches for record in records
     ]

@@ -31,12 +31,7 @@ EVENTS = (
 
 def announce(event: str, record: Any) -> None:
     """Send `event` about `record` after the current transaction commits."""
-    announce_many(event, [record])
-
-
-def announce_many(event: str, records: list[Any]) -> None:
-    """Send `event` about all `records` at once, after the current transaction commits."""
-    announce_batches([(event, records)])
+    announce_batches([(event, [record])])
 
 
 def announce_batches(batches: list[tuple[str, list[Any]]]) -> None:

@@ -110,3 +110,32 @@ class TestReading:
     def test_no_one_else_reads_it(self):
         SessionFactory()
         assert client_for(ProviderUserFactory()).get("/api/v1/audit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_bulk_replacement_records_its_voids_like_single_ones():
+    from django.utils import timezone
+
+    from training import services as training
+    from training.models import Completion as Record
+
+    old = Record.objects.create(
+        provider=ProviderUserFactory().provider,
+        module=SessionFactory().module,
+        completed_on="2026-11-02",
+        outcome="completed",
+        source="partner",
+    )
+    new = Record(
+        provider=old.provider,
+        module=old.module,
+        completed_on=timezone.localdate(),
+        outcome="attended",
+        source="partner",
+    )
+    training.completions_replace(voids=[old], records=[new], reason="corrected", actor=None)
+    voided = events("training.completion", old.pk)[-1]
+    assert voided.action == "updated"
+    assert voided.changes["void_reason"] == ["", "corrected"]
+    assert voided.changes["voided_at"][0] is None
+    assert events("training.completion", new.pk)[-1].action == "created"
