@@ -20,11 +20,12 @@ def fast_password_hashing(settings: Any) -> None:
 def empty_cache() -> None:
     """Each test starts with an empty cache (cached answers are keyed by data versions that
     a rolled-back test can reuse)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from catalogue import snapshot
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     snapshot.forget()
 
 
@@ -39,6 +40,14 @@ def rates_unlimited(settings: Any) -> None:
 def reports_computed_each_time(settings: Any) -> None:
     """Reports are computed on every request unless a test is about their cache."""
     settings.REPORT_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def progress_answers_kept(settings: Any) -> None:
+    """Progress profiles are served again from the cache, as in production with a shared
+    cache (one process here): every test that writes then reads a profile checks that the
+    write invalidated it (progress/answers.py)."""
+    settings.PROGRESS_CACHE_SECONDS = 300
 
 
 @pytest.fixture(autouse=True)

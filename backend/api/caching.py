@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseBase
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
@@ -48,7 +48,7 @@ class CachedReadsMixin:
         # The URL is hashed: any query string makes a key of fixed length, fit for any cache.
         url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"answer:{self.cache_version()}:{get_language()}:{url}"
-        cached = cache.get(key)
+        cached = caches["local"].get(key)
         if cached is None:
             response = compute()
             if response.status_code != 200:
@@ -59,7 +59,7 @@ class CachedReadsMixin:
                 self.get_renderer_context(),  # type: ignore[attr-defined]
             )
             cached = (body, response.get("ETag"))
-            cache.set(key, cached, TIMEOUT)
+            caches["local"].set(key, cached, TIMEOUT)
         body, tag = cached
         answer = HttpResponse(body, content_type="application/json")
         if tag is not None:

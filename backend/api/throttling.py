@@ -48,12 +48,12 @@ class FixedWindow:
         start = now - now % self.duration
         self.retry_after = start + self.duration - now
         key = f"{ident}:{start}"
-        cache.add(key, 0, self.duration)
         try:
-            count = cache.incr(key)
-        except ValueError:  # the window ended between the two calls
-            cache.set(key, 1, self.duration)
-            count = 1
+            count = cache.incr(key)  # one round trip, once the window's counter exists
+        except ValueError:
+            # The window's first request (or its counter was dropped); unless another
+            # request made the counter meanwhile.
+            count = 1 if cache.add(key, 1, self.duration) else cache.incr(key)
         return bool(count <= self.num_requests)
 
     def wait(self) -> float:

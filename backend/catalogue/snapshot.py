@@ -41,9 +41,10 @@ def forget() -> None:
     _built.clear()
 
 
-def snapshot() -> Snapshot:
-    """The snapshot of the current catalogue version, in the active language."""
-    key = (catalogue_version(), get_language() or "")
+def snapshot(version: int | None = None) -> Snapshot:
+    """The snapshot of the current catalogue version (read unless the caller did), in the
+    active language."""
+    key = (catalogue_version() if version is None else version, get_language() or "")
     found = _built.get(key)
     if found is None:
         if len(_built) > 16:

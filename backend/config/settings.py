@@ -149,6 +149,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches. "default" holds what every server process must share (request counts,
+# the tokens of progress answers): Redis when REDIS_URL is set, else the memory of the
+# process. "local" is always the memory of the process: it holds answers keyed by a
+# version read from the database (the catalogue) or kept for a set time (reports),
+# which each process may keep on its own, read without a round trip.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # Argon2id for new and changed passwords; a password stored with another of these is
 # re-hashed with Argon2 at its next successful sign-in.
 PASSWORD_HASHERS = [
@@ -172,6 +191,10 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 # How long a report's JSON answer may be served again before it is computed anew
 # (seconds; 0: always computed). See docs/reports.md.
 REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 60)
+# How long at most a progress profile's JSON is served again; writes invalidate it at
+# once, through tokens every process must see: 0 (off) unless the cache is shared.
+# See progress/answers.py and docs/performance.md.
+PROGRESS_CACHE_SECONDS = envint("PROGRESS_CACHE_SECONDS", 300 if REDIS_URL else 0)
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BACKEND_DIR / "locale"]

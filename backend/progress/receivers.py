@@ -1,4 +1,5 @@
-"""Standings follow every write that moves an evidenced or a target level.
+"""Standings follow every write that moves an evidenced or a target level, and the kept
+progress answers (progress.answers) every write that moves what a profile shows.
 
 They listen to the models' own signals (so the services, the admin and any other
 ORM write are followed) and to training's `records_written` for its bulk writes,
@@ -12,7 +13,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress import standings
+from progress import answers, standings
+from progress.models import CurrentLevel, SelfAssessment
 from training.models import Completion, Enrolment, Session
 from training.signals import records_written
 
@@ -28,20 +30,27 @@ IN_SESSION = "SELECT provider_id FROM training_enrolment WHERE session_id = %s"
 def on_completion(instance: Completion, **kwargs: Any) -> None:
     """A completion recorded, voided or removed moves its provider's evidenced levels."""
     standings.refresh_evidence([instance.provider_id])
+    answers.forget([instance.provider_id])
 
 
 def on_completions(records: list[Completion], **kwargs: Any) -> None:
     """The same for completions written in bulk."""
-    standings.refresh_evidence(record.provider_id for record in records)
+    provider_ids = {record.provider_id for record in records}
+    standings.refresh_evidence(provider_ids)
+    answers.forget(provider_ids)
 
 
 def on_enrolment(instance: Enrolment, **kwargs: Any) -> None:
-    """An enrolment (in a path session) made, cancelled or promoted moves its targets."""
+    """An enrolment (in a path session) made, cancelled or promoted moves its targets, and
+    the places left that any profile may recommend."""
     standings.refresh_targets([instance.provider_id])
+    answers.forget_all()
 
 
 def on_session_saved(instance: Session, created: bool, update_fields: Any, **kwargs: Any) -> None:
-    """A session's path may have changed: its participants' targets follow."""
+    """A session's path may have changed: its participants' targets follow. Any profile
+    may recommend the session."""
+    answers.forget_all()
     if created or (update_fields is not None and "path" not in update_fields):
         return
     standings.refresh_targets_where(IN_SESSION, [instance.pk])
@@ -54,29 +63,51 @@ def on_assigned_paths(
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
             standings.refresh_targets([instance.pk])
+            answers.forget([instance.pk])
         return
     # From the path's side: `path.providers.clear()` names nobody, so remember them first.
     if action == "pre_clear":
         instance._cleared_providers = list(instance.assigned_providers.values_list("pk", flat=True))
     elif action == "post_clear":
-        standings.refresh_targets(getattr(instance, "_cleared_providers", []))
+        cleared = getattr(instance, "_cleared_providers", [])
+        standings.refresh_targets(cleared)
+        answers.forget(cleared)
     elif action in ("post_add", "post_remove") and pk_set:
         standings.refresh_targets(pk_set)
+        answers.forget(pk_set)
 
 
 def on_module_competency(instance: ModuleCompetency, **kwargs: Any) -> None:
     """What a module teaches moved: the evidenced levels of those who completed it follow."""
     standings.refresh_evidence_where(COMPLETED_MODULE, [instance.module_id])
+    answers.forget_all()
 
 
 def on_path_target(instance: PathTarget, **kwargs: Any) -> None:
     """A path's target moved: the targets of those following it follow."""
     standings.refresh_targets_where(FOLLOWING_PATH, [instance.path_id, instance.path_id])
+    answers.forget_all()
+
+
+def on_session_deleted(instance: Session, **kwargs: Any) -> None:
+    """A session removed leaves the profiles that recommended it."""
+    answers.forget_all()
+
+
+def on_provider_fact(instance: Any, **kwargs: Any) -> None:
+    """A self-assessment or a standing written or removed outside progress.services (the
+    admin, an erasure, a removal), or the provider themself removed."""
+    answers.forget([instance.provider_id if hasattr(instance, "provider_id") else instance.pk])
 
 
 def connect() -> None:
     records_written.connect(on_completions, sender=Completion, dispatch_uid="standings-bulk")
     post_save.connect(on_session_saved, sender=Session, dispatch_uid="standings-session")
+    post_delete.connect(on_session_deleted, sender=Session, dispatch_uid="answers-session")
+    post_delete.connect(on_provider_fact, sender=Provider, dispatch_uid="answers-provider")
+    for fact in (SelfAssessment, CurrentLevel):
+        for signal in (post_save, post_delete):
+            signal.connect(on_provider_fact, sender=fact, dispatch_uid=f"answers-{fact.__name__}")
     m2m_changed.connect(
         on_assigned_paths, sender=Provider.assigned_paths.through, dispatch_uid="standings-paths"
     )

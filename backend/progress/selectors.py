@@ -5,7 +5,6 @@ number of queries, whatever the length of the provider's history.
 """
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.db import connection
@@ -19,6 +18,7 @@ from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from catalogue.snapshot import Snapshot, snapshot
 from people.models import Provider
 from people.selectors import provider_list
+from progress import answers
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import (
     Completion,
@@ -139,15 +139,25 @@ def _facts(provider_id: int) -> tuple[dict[int, Standing], dict[str, set[int]]] 
 
 
 def provider_progress(*, provider_id: int) -> dict[str, Any] | None:
+    """A provider's progress profile (see `provider_progress_until`)."""
+    found = provider_progress_until(provider_id=provider_id)
+    return None if found is None else found[0]
+
+
+def provider_progress_until(
+    *, provider_id: int, version: int | None = None
+) -> tuple[dict[str, Any], dt.datetime | None] | None:
     """Per competency: self-assessed, evidenced and target level and the gap; per path, the
     required steps completed; and the modules to take next with their upcoming sessions.
 
     The levels come from the provider's standings (kept current on every write), the
     catalogue from its snapshot: 2 queries (the catalogue's version, the provider's facts),
-    and two more for upcoming sessions when a module is recommended. None when there is
-    no such provider.
+    and two more for upcoming sessions when a module is recommended; none for the version
+    when the caller read it. Given with the moment the profile stops being true by time
+    alone: when the first of the upcoming sessions it considered starts (None: never).
+    None when there is no such provider.
     """
-    catalogue = snapshot()
+    catalogue = snapshot(version)
     facts = _facts(provider_id)
     if facts is None:
         return None
@@ -182,12 +192,13 @@ def provider_progress(*, provider_id: int) -> dict[str, Any] | None:
                 "gap": gap,
             }
         )
+    recommendations, until = _recommendations(catalogue, gaps, targets, completed, levels)
     return {
         "provider": provider_id,
         "competencies": rows,
         "paths": _paths(catalogue, assigned | from_sessions, assigned, completed),
-        "recommendations": _recommendations(catalogue, gaps, targets, completed, levels),
-    }
+        "recommendations": recommendations,
+    }, until
 
 
 _DATETIME = serializers.DateTimeField()
@@ -226,9 +237,10 @@ def _recommendations(
     targets: dict[int, int],
     completed: set[int],
     levels: dict[int, int],
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], dt.datetime | None]:
     """Active modules not completed yet that teach a competency with a gap up to its target,
-    whose prerequisites the provider meets; the largest gap first."""
+    whose prerequisites the provider meets; the largest gap first. With the start of the
+    first session considered (see `_upcoming`)."""
     codes = {competency["competency"]: competency["code"] for competency in catalogue.competencies}
     candidates: dict[int, dict[str, Any]] = {}
     for competency_id, gap in gaps.items():
@@ -247,21 +259,22 @@ def _recommendations(
         )
     }
     if not eligible:
-        return []
-    sessions = _upcoming(set(eligible))
+        return [], None
+    upcoming = answers.upcoming(set(eligible), _upcoming)
     ordered = sorted(
         eligible.items(), key=lambda item: (-item[1]["gap"], catalogue.modules[item[0]]["code"])
     )
+    starts = [until for _, until in upcoming.values() if until is not None]
     return [
         {
             "module": module_id,
             **catalogue.modules[module_id],
             "addresses": sorted(entry["addresses"]),
             "gap": entry["gap"],
-            "sessions": sessions[module_id],
+            "sessions": upcoming[module_id][0],
         }
         for module_id, entry in ordered
-    ]
+    ], min(starts, default=None)
 
 
 # Upcoming sessions listed per recommended module: the next ones with a free place, among
@@ -270,9 +283,10 @@ UPCOMING_PER_MODULE = 5
 CANDIDATES = 3 * UPCOMING_PER_MODULE
 
 
-def _upcoming(module_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
-    """Per module, its next open or confirmed sessions that still have a place: two queries,
-    one for each module's next CANDIDATES, one for their enrolments."""
+def _upcoming(module_ids: set[int]) -> dict[int, answers.Upcoming]:
+    """Per module, its next open or confirmed sessions that still have a place, with the
+    start of its first candidate (from then on, the list is another): two queries, one for
+    each module's next CANDIDATES, one for their enrolments."""
     if not module_ids:
         return {}
     candidates = list(
@@ -300,8 +314,10 @@ def _upcoming(module_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
         .annotate(n=Count("pk"))
         .values_list("session_id", "n")
     )
-    sessions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    sessions: dict[int, list[dict[str, Any]]] = {module_id: [] for module_id in module_ids}
+    first: dict[int, dt.datetime | None] = {}
     for session_id, module_id, starts_at, commune, capacity in candidates:
+        first.setdefault(module_id, starts_at)
         places_left = capacity - enrolled.get(session_id, 0)
         if places_left > 0 and len(sessions[module_id]) < UPCOMING_PER_MODULE:
             sessions[module_id].append(
@@ -312,4 +328,4 @@ def _upcoming(module_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
                     "places_left": places_left,
                 }
             )
-    return sessions
+    return {module_id: (sessions[module_id], first.get(module_id)) for module_id in module_ids}

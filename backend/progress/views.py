@@ -1,15 +1,17 @@
 """Self-assessments and progress profiles."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,7 +31,7 @@ from api.permissions import (
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ScopedQuerysetMixin
 from people.selectors import provider_of
-from progress import columns, selectors, services
+from progress import answers, columns, selectors, services
 from progress.filters import SelfAssessmentFilter
 from progress.models import SelfAssessment
 from progress.serializers import ProgressSerializer, SelfAssessmentSerializer
@@ -126,14 +128,29 @@ class SelfAssessmentViewSet(
         return Response(data if many else data[0], status=status.HTTP_201_CREATED)
 
 
-def _progress_response(provider_id: int) -> Response:
+def _progress_response(request: Request, provider_id: int) -> HttpResponseBase:
     # Built as plain data in the shape ProgressSerializer documents (the contract tests
     # check answers against the schema): a profile is read on every visit, and
-    # serializing it field by field would cost more than reading it.
-    progress = selectors.provider_progress(provider_id=provider_id)
-    if progress is None:
+    # serializing it field by field would cost more than reading it. Its JSON is served
+    # again until something it shows changes (progress.answers).
+    renderer = request.accepted_renderer
+    if not isinstance(renderer, JSONRenderer):  # the browsable API, in development
+        found = selectors.provider_progress(provider_id=provider_id)
+        if found is None:
+            raise Http404
+        return Response(found)
+
+    def compute(version: int) -> tuple[bytes, dt.datetime | None] | None:
+        found = selectors.provider_progress_until(provider_id=provider_id, version=version)
+        if found is None:
+            return None
+        progress, until = found
+        return renderer.render(progress, request.accepted_media_type), until
+
+    body = answers.profile(provider_id, compute)
+    if body is None:
         raise Http404
-    return Response(progress)
+    return HttpResponse(body, content_type=renderer.media_type)
 
 
 class ProviderProgressView(APIView):
@@ -145,7 +162,7 @@ class ProviderProgressView(APIView):
     schema_tags = ["progress"]
 
     @extend_schema(summary="Get a provider's progress", responses=ProgressSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         if pk > MAX_ID:  # beyond any id: not a provider (and not an integer SQL takes)
             raise Http404
         user, role = request.user, role_of(request.user)
@@ -159,7 +176,7 @@ class ProviderProgressView(APIView):
             visible = selectors.progress_providers(user=user).filter(pk=pk).exists()
         if not visible:
             raise Http404
-        return _progress_response(pk)
+        return _progress_response(request, pk)
 
 
 class MyProgressView(APIView):
@@ -170,8 +187,8 @@ class MyProgressView(APIView):
     schema_tags = ["progress"]
 
     @extend_schema(summary="Get my progress", responses=ProgressSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         provider_id = getattr(request.user, "provider_id", None)
         if provider_id is None:
             raise NotFound("This login does not belong to a provider.")
-        return _progress_response(provider_id)
+        return _progress_response(request, provider_id)

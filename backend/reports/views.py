@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Max
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -99,14 +99,14 @@ class ReportView(APIView):
         scope = f"{role_of(user)}:{getattr(user, 'partner_centre_id', None)}"
         digest = hashlib.sha256(f"{scope}:{question}".encode()).hexdigest()
         key = f"report:{self.filename}:{get_language()}:{digest}"
-        cached = cache.get(key) if seconds else None
+        cached = caches["local"].get(key) if seconds else None
         if cached is None:
             data = type(self).report(user=user, params=params)
             renderer = request.accepted_renderer
             body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
             cached = (time.time(), body)
             if seconds:
-                cache.set(key, cached, seconds)
+                caches["local"].set(key, cached, seconds)
         computed_at, body = cached
         response = HttpResponse(body, content_type="application/json")
         response["Age"] = str(int(time.time() - computed_at))

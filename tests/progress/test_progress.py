@@ -2,58 +2,25 @@
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalogue.models import ModuleCompetency, ModulePrerequisite, PathTarget
+from progress import answers
 from progress.services import self_assessments_create
 from tests.conftest import client_for
 from tests.factories import (
-    AreaFactory,
-    CompetencyFactory,
     CompletionFactory,
     CoordinatorFactory,
     EnrolmentFactory,
-    LearningPathFactory,
     ModuleFactory,
     PartnerUserFactory,
-    PathStepFactory,
     ProviderFactory,
     ProviderUserFactory,
     SessionFactory,
     TrainerUserFactory,
 )
 from training.services import completion_void
-
-
-@pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
-    """Strategy and Facebook on a 0..4 scale, a path aiming at 3 for both, four modules."""
-    area = AreaFactory()
-    strategy = CompetencyFactory(area=area, code="STRATEGY", order=1)
-    facebook = CompetencyFactory(area=area, code="FACEBOOK", order=2)
-    day1 = ModuleFactory(code="D1")
-    ModuleCompetency.objects.create(module=day1, competency=strategy, level=3)
-    workshop = ModuleFactory(code="WS-FB")
-    ModuleCompetency.objects.create(module=workshop, competency=facebook, level=4)
-    ModulePrerequisite.objects.create(module=workshop, competency=strategy, min_level=2)
-    intro = ModuleFactory(code="FB-INTRO")  # teaches Facebook only up to 2: below the target
-    ModuleCompetency.objects.create(module=intro, competency=facebook, level=2)
-    path = LearningPathFactory(code="WEB20")
-    PathStepFactory(path=path, module=day1, position=1, is_required=True)
-    PathStepFactory(path=path, module=workshop, position=2, is_required=True)
-    PathTarget.objects.create(path=path, competency=strategy, level=3)
-    PathTarget.objects.create(path=path, competency=facebook, level=3)
-    return {
-        "strategy": strategy,
-        "facebook": facebook,
-        "day1": day1,
-        "workshop": workshop,
-        "intro": intro,
-        "path": path,
-    }
 
 
 def rate(provider, competency, level, days_ago=0):  # type: ignore[no-untyped-def]
@@ -173,14 +140,19 @@ class TestFormulas:
         provider.assigned_paths.add(world["path"])
         client = client_for(user)
 
-        def count() -> tuple[int, int]:
-            """Queries with the catalogue's snapshot to build, then with it built."""
+        def count() -> tuple[int, ...]:
+            """Queries with the catalogue's snapshot to build, then with it built, then with
+            the sessions kept, then with the whole answer kept."""
             counts = []
-            for _ in range(2):
+            for forget_sessions, forget_answer in ((1, 1), (1, 1), (0, 1), (0, 0)):
+                if forget_sessions:
+                    answers.forget_all()
+                if forget_answer:
+                    answers.forget([provider.pk])
                 with CaptureQueriesContext(connection) as ctx:
                     assert client.get("/api/v1/providers/me/progress/").status_code == 200
                 counts.append(len(ctx))
-            return counts[0], counts[1]
+            return tuple(counts)
 
         rate(provider, world["strategy"], 1)
         CompletionFactory(provider=provider, module=world["intro"])
@@ -195,6 +167,8 @@ class TestFormulas:
         # followed, the recommended modules' next sessions, and their enrolments.
         assert small[1] == 5
         assert small[0] == small[1] + 6  # the snapshot: once per catalogue version
+        assert small[2] == 3  # the recommended modules' sessions kept for everyone
+        assert small[3] == 2  # served again: the login and the catalogue's version
 
 
 class TestAccess:
