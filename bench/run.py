@@ -42,6 +42,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# Providers who come back to their profile in the repeat-visits scenario.
+REGULARS = 1000
 # The shared cache, as in production with several server processes (emptied first).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 BASE = f"http://127.0.0.1:{PORT}"
@@ -286,6 +288,17 @@ def scenarios(data: dict[str, Any], partner_token: str, workdir: Path) -> list[S
             "/",
             LUA_RANDOM_PROVIDER
             % {**provider, "seed": 7, "template": "/api/v1/providers/%d/progress/"},
+        ),
+        Scenario(
+            f"GET providers/{{id}}/progress/ (repeat visits among {REGULARS:,} providers)",
+            "/",
+            LUA_RANDOM_PROVIDER
+            % {
+                **provider,
+                "high": provider["low"] + REGULARS - 1,
+                "seed": 5,
+                "template": "/api/v1/providers/%d/progress/",
+            },
         ),
         Scenario(
             "GET self-assessments/?provider= (first page)",

@@ -74,12 +74,13 @@ def forget_all() -> None:
 def _current(keys: list[str]) -> list[str]:
     """The current tokens under these keys, made when the cache has none."""
     found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    for key, token in missing.items():
-        # Another process may have made one meanwhile: the one kept wins.
-        cache.add(key, token, timeout=None)
-    if missing:
-        found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = uuid.uuid4().hex
+            # Another process may have made one meanwhile: the one kept wins (and a token
+            # no one else knows is as safe, if that one is gone again).
+            stored = cache.add(key, token, timeout=None)
+            found[key] = token if stored else (cache.get(key) or token)
     return [found[key] for key in keys]
 
 
