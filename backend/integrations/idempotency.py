@@ -1,9 +1,13 @@
 """`Idempotency-Key`: a retried request gets the first answer, and is never run twice.
 
-The first request with a key inserts its record (committed at once) before it
-runs; the unique (caller, key) constraint makes a concurrent twin fail that
-insert, wait for the first to finish, and replay its answer. The same key with
-another body is a 422. Records live at least 24 hours.
+The first request with a key inserts its record, runs, and stores its answer in one
+transaction: its writes and its record commit together or not at all. A concurrent
+twin's insert waits on the unique (caller, key) constraint until that transaction
+ends, then replays the stored answer (or runs itself, if the first rolled back). A
+request cut short (its server process killed, its database connection lost) leaves
+no record and no write, so its retry runs afresh: nothing is lost, nothing is
+written twice. The same key with another body is a 422. Records live at least 24
+hours.
 """
 
 import datetime as dt
@@ -51,20 +55,21 @@ def idempotent(request: Request, run: Callable[[], Response]) -> Response:
         return run()
     digest = request_hash(request)
     user: Any = request.user
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(user=user, key=key[:200], request_hash=digest)
-    except IntegrityError:
-        return _replay(user, key[:200], digest)
-    try:
-        response = run()
-    except Exception:
-        record.delete()  # nothing was written: a retry may run again
-        raise
-    record.status_code = response.status_code
-    record.response_body = response.data
-    record.save(update_fields=["status_code", "response_body"])
-    return response
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a twin's key fails here alone
+                record = IdempotencyRecord.objects.create(
+                    user=user, key=key[:200], request_hash=digest
+                )
+        except IntegrityError:
+            record = None
+        if record is not None:
+            response = run()
+            record.status_code = response.status_code
+            record.response_body = response.data
+            record.save(update_fields=["status_code", "response_body"])
+            return response
+    return _replay(user, key[:200], digest)
 
 
 def _replay(user: Any, key: str, digest: str) -> Response:

@@ -119,7 +119,36 @@ class TestEnrolmentsBulk:
         assert coordinator.post(ENROL, {"items": [enrol_item(1)]}, format="json").status_code == 403
 
 
+class WorkerKilled(BaseException):
+    """A server process killed mid-request: no `except Exception` clause runs."""
+
+
 class TestIdempotency:
+    def test_a_request_cut_short_leaves_nothing_and_its_retry_runs(self, centre_world):
+        client = centre_world["client"]
+        body = {"items": [enrol_item(1), enrol_item(2)]}
+        save = IdempotencyRecord.save
+
+        def killed_while_storing_the_answer(record, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if kwargs.get("update_fields"):
+                assert Enrolment.objects.count() == 2  # after its writes
+                raise WorkerKilled
+            return save(record, *args, **kwargs)
+
+        with (
+            mock.patch.object(IdempotencyRecord, "save", killed_while_storing_the_answer),
+            pytest.raises(WorkerKilled),
+        ):
+            client.post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="cut")
+        assert not IdempotencyRecord.objects.exists()
+        assert not Enrolment.objects.exists()
+        retry = client.post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="cut")
+        assert retry.status_code == 200
+        assert [r["result"] for r in retry.json()["results"]] == ["created", "created"]
+        assert "Idempotent-Replayed" not in retry
+        assert Enrolment.objects.count() == 2
+        assert IdempotencyRecord.objects.get(key="cut").status_code == 200
+
     def test_a_replay_gets_the_first_answer_and_writes_nothing(self, centre_world):
         client = centre_world["client"]
         body = {"items": [enrol_item(1), enrol_item(2)]}
