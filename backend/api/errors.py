@@ -7,11 +7,13 @@ Domain code raises Django's `ValidationError` or a `DomainError`; this handler
 turns both, and deletes blocked by a reference, into that shape.
 """
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from drf_standardized_errors.formatter import ExceptionFormatter as BaseExceptionFormatter
 from drf_standardized_errors.formatter import flatten_errors
@@ -20,6 +22,8 @@ from drf_standardized_errors.types import ErrorResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
+
+logger = logging.getLogger(__name__)
 
 
 class Conflict(exceptions.APIException):
@@ -36,6 +40,16 @@ class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "request_too_large"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database could not be reached or dropped the connection (a restart, a failover,
+    a terminated session): nothing was written, and a retry after a moment will do."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable for a moment; retry shortly."
+    default_code = "database_unavailable"
+    wait = 1
 
 
 class DomainError(exceptions.ValidationError):
@@ -56,6 +70,11 @@ class ExceptionHandler(BaseExceptionHandler):
             )
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(serializers.as_serializer_error(exc))
+        if isinstance(exc, OperationalError | InterfaceError):
+            # The request's transaction, if any, is rolled back with the connection, and
+            # Django replaces the connection at the next request (health checks).
+            logger.warning("database unavailable: %s", exc)
+            return DatabaseUnavailable()
         if isinstance(exc, RequestDataTooBig):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             return RequestTooLarge(f"The request body is larger than {limit} bytes.")

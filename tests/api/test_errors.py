@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import path
 from rest_framework.views import APIView
@@ -17,7 +18,19 @@ class Boom(APIView):
         raise RuntimeError("boom")
 
 
-urlpatterns = [*base_patterns, path("boom/", Boom.as_view())]
+class DatabaseGone(APIView):
+    permission_classes: list[type] = []
+
+    def get(self, request: object) -> None:
+        # What psycopg raises when PostgreSQL restarts or terminates the session.
+        raise OperationalError("server closed the connection unexpectedly (secret detail)")
+
+
+urlpatterns = [
+    *base_patterns,
+    path("boom/", Boom.as_view()),
+    path("database-gone/", DatabaseGone.as_view()),
+]
 
 
 def assert_error_shape(body: dict[str, object], code: str) -> None:
@@ -56,6 +69,14 @@ class TestErrorShape:
         response = anon.get("/api/v1/modules/", HTTP_ACCEPT="application/xml")
         assert response.status_code == 406
         assert_error_shape(response.json(), "not_acceptable")
+
+    @override_settings(ROOT_URLCONF="tests.api.test_errors")
+    def test_a_lost_database_is_a_503_to_retry_not_a_crash(self):
+        response = Client(raise_request_exception=False).get("/database-gone/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "1"
+        assert_error_shape(response.json(), "database_unavailable")
+        assert "secret" not in response.content.decode()
 
     @override_settings(ROOT_URLCONF="tests.api.test_errors")
     def test_a_crash_is_a_json_500_without_details(self):
