@@ -6,7 +6,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema roles-doc install migrate demo worker bench clean
+.PHONY: run test lint schema roles-doc install migrate demo worker bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ run: demo
 
 worker: migrate
 	$(MANAGE) db_worker
+
+# Load and fault tests (not part of `make test`): see docs/reliability.md.
+$(VENV)/.installed-load: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	touch $@
+
+loadtest: $(VENV)/.installed-load
+	$(PY) bench/loadtest.py
 
 # The benchmark (not part of `make test`): see docs/performance.md.
 bench: install

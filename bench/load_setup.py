@@ -70,7 +70,7 @@ def main() -> None:
             for p in providers
         ]
     )
-    office = Organisation.objects.filter(kind=OrganisationKind.OFFICE).first()
+    office = Organisation.objects.exclude(kind=OrganisationKind.PARTNER_CENTRE).first()
     centre = Organisation.objects.filter(kind=OrganisationKind.PARTNER_CENTRE).first()
     if office is None or centre is None:
         raise SystemExit("load_setup: generate the data set first")

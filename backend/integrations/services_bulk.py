@@ -78,6 +78,18 @@ def _centre_session(centre: Organisation, external_id: str) -> Session:
     return session
 
 
+def _lock_sessions(centre: Organisation, items: list[dict[str, Any]]) -> None:
+    """Within one transaction (a push with an `Idempotency-Key`), lock the sessions the
+    push names at once, in the order of their ids: each enrolment locks its session, and
+    two pushes locking them item by item in different orders would wait on each other
+    in a circle (a deadlock). Without a key, each item is its own transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        return
+    names = sorted({item["session"] for item in items if isinstance(item.get("session"), str)})
+    sessions = Session.objects.filter(organiser=centre, external_id__in=names)
+    list(sessions.order_by("pk").select_for_update().values_list("pk", flat=True))
+
+
 CONFLICT = ItemError("conflict", None, "A concurrent write conflicts with this item.")
 
 
@@ -141,6 +153,7 @@ def enrolments_upsert(
             )
         return "unchanged"
 
+    _lock_sessions(centre, items)
     return [_run(item, write) for item in items]
 
 

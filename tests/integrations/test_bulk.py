@@ -406,6 +406,45 @@ def test_two_identical_requests_racing_create_each_record_once():
     assert Participant.objects.count() == 20
 
 
+@pytest.mark.django_db(transaction=True)
+def test_keyed_pushes_naming_sessions_in_opposite_orders_do_not_deadlock():
+    """On PostgreSQL: a keyed push is one transaction, and each enrolment locks its
+    session; two pushes alternating between two sessions in opposite orders must both
+    be written, not fail with a deadlock."""
+    if not on_postgres():
+        pytest.skip("Concurrent transactions are proven on PostgreSQL (CI's second run).")
+    partner = PartnerUserFactory()
+    for name in ("S-1", "S-2"):
+        SessionFactory(organiser=partner.partner_centre, external_id=name, capacity=500)
+    pairs = [("S-1", "S-2"), ("S-2", "S-1")]
+    bodies = [
+        {"items": [enrol_item(side * 1000 + n, session=pair[n % 2]) for n in range(60)]}
+        for side, pair in enumerate(pairs)
+    ]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def send(body: dict[str, object], key: str) -> None:
+        try:
+            barrier.wait()
+            response = client_for(partner).post(
+                ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY=key
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=send, args=(body, f"k-{n}")) for n, body in enumerate(bodies)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200, 200]
+    assert Enrolment.objects.count() == 120
+
+
 def test_an_invalid_id_with_a_nul_is_not_echoed_and_the_answer_is_stored(centre_world):
     item = {**enrol_item(1), "external_id": "E\x00-1"}
     response = centre_world["client"].post(
