@@ -6,7 +6,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema roles-doc install migrate demo worker bench loadtest clean
+.PHONY: run serve test lint schema roles-doc install migrate demo worker bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,25 @@ run: demo
 
 worker: migrate
 	$(MANAGE) db_worker
+
+# Production mode on this machine (docs/operations.md): gunicorn, DEBUG off, static files
+# served by whitenoise, settings read from the environment. Without SECRET_KEY, one is
+# made once in var/secret_key. Over plain HTTP on 127.0.0.1, SECURE_SSL_REDIRECT is off
+# unless set; behind an HTTPS proxy, set it to 1.
+WORKERS ?= 2
+SERVE_ENV = DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" DB_CONN_MAX_AGE=$${DB_CONN_MAX_AGE:-600}
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+serve: install var/secret_key
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn config.wsgi:application --chdir backend \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # Load and fault tests (not part of `make test`): see docs/reliability.md.
 $(VENV)/.installed-load: $(VENV)/.installed

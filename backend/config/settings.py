@@ -97,6 +97,9 @@ AUTH_USER_MODEL = "accounts.User"
 MIDDLEWARE = [
     "api.middleware.JsonErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin, the docs pages' scripts) served by the app itself, with
+    # compression and long cache lifetimes, under any WSGI server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -206,6 +209,11 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BACKEND_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Gzip and Brotli copies made by collectstatic (`make serve` runs it).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
