@@ -3,8 +3,8 @@
 Within a version, the schema may only grow. Breaking, for a client written against
 `old`: an operation or a parameter removed; a parameter or a request field that
 becomes required; a field removed from a component; a field's type changed; a field
-of an answer that may now be null; an enum value removed. Additions (operations, optional parameters, fields, enum values) are
-not breaking.
+of an answer that may now be null; an enum value removed. Additions (operations,
+optional parameters, fields, enum values) are not breaking.
 """
 
 from typing import Any
