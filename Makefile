@@ -6,7 +6,7 @@ MANAGE := $(PY) backend/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint schema roles-doc install migrate demo worker bench loadtest clean
+.PHONY: run serve client test lint schema roles-doc install migrate demo worker bench loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ serve: install var/secret_key
 	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn config.wsgi:application --chdir backend \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+# TypeScript types from the schema (api_schema/parcours.d.ts), with the example app's
+# packages as its lock file pins them (docs/examples/provider-app/). Needs Node.js and npm.
+client:
+	cd docs/examples/provider-app && npm ci --no-audit --no-fund && npm run generate
 
 # Load and fault tests (not part of `make test`): see docs/reliability.md.
 $(VENV)/.installed-load: $(VENV)/.installed
