@@ -138,17 +138,19 @@ def summary(folder: Path, label: str) -> dict[str, Any]:
         "no_answer": statuses.get("connection error", 0) + statuses.get("0", 0),
         "statuses": statuses,
         "ledger": ledger["ledger"],
+        "endpoints": [
+            (name, int(row["Request Count"]), row["50%"], row["95%"], row["99%"])
+            for name, row in sorted(rows.items())
+            if name != "Aggregated"
+        ],
     }
 
 
-def compare(entries: list[dict[str, Any]]) -> dict[str, int]:
-    """The ledger against the database."""
-    pushed = [
-        external_id
-        for entry in entries
-        if entry["kind"] == "bulk"
-        for external_id in entry["external_ids"]
-    ]
+def compare(entries: list[dict[str, Any]], earlier: list[str]) -> dict[str, int]:
+    """The ledger against the database (`earlier`: the items of the runs before)."""
+    bulk = [entry for entry in entries if entry["kind"] == "bulk"]
+    pushed = [external_id for entry in bulk for external_id in entry["external_ids"]]
+    known = pushed + earlier
     abandoned = sum(1 for entry in entries if entry["kind"] == "bulk-abandoned")
     ratings = [i for entry in entries if entry["kind"] == "self-assessment" for i in entry["ids"]]
     enrolments = [entry["id"] for entry in entries if entry["kind"] == "enrolment"]
@@ -163,7 +165,7 @@ def compare(entries: list[dict[str, Any]]) -> dict[str, int]:
         stray = conn.execute(
             "SELECT count(*) FROM training_enrolment WHERE external_id LIKE 'L-%%' "
             "AND NOT (external_id = ANY(%s))",
-            [pushed],
+            [known],
         ).fetchone()
         ratings_found = conn.execute(
             "SELECT count(*) FROM progress_selfassessment WHERE id = ANY(%s)", [ratings]
@@ -205,10 +207,10 @@ class Probe(threading.Thread):
             self.reads.append((time.monotonic(), good))
             time.sleep(0.1)
 
-    def recovery(self, since: float) -> float | None:
-        """Seconds from `since` to the first good read after the last bad one that follows
-        it (None: it never came back)."""
-        after = [(at, good) for at, good in self.reads if at >= since]
+    def recovery(self, since: float, until: float) -> float | None:
+        """Seconds from `since` to the first good read after the last bad one before
+        `until` (the next fault, or the end) (None: it never came back)."""
+        after = [(at, good) for at, good in self.reads if since <= at < until]
         bad = [at for at, good in after if not good]
         if not bad:
             return 0.0
@@ -274,7 +276,8 @@ def main() -> int:
             say(f"steady load: {USERS} clients for {SECONDS} s")
             locust(fixtures, SECONDS, folder, "steady").wait()
             results["steady"] = summary(folder, "steady")
-            results["steady"]["ledger check"] = compare(results["steady"].pop("ledger"))
+            steady_ledger = results["steady"].pop("ledger")
+            results["steady"]["ledger check"] = compare(steady_ledger, [])
             if "--steady-only" in sys.argv:  # trying the load out, leaving the services be
                 print(json.dumps(results, indent=1))
                 return 0
@@ -294,9 +297,19 @@ def main() -> int:
             load.wait()
             probe.done.set()
             probe.join()
-            recoveries = [(name, probe.recovery(moment)) for name, moment in moments]
+            ends = [moment for _, moment in moments[1:]] + [time.monotonic()]
+            recoveries = [
+                (name, probe.recovery(moment, end))
+                for (name, moment), end in zip(moments, ends, strict=True)
+            ]
             results["faults"] = summary(folder, "faults")
-            results["faults"]["ledger check"] = compare(results["faults"].pop("ledger"))
+            earlier = [
+                external_id
+                for entry in steady_ledger
+                if entry["kind"] == "bulk"
+                for external_id in entry["external_ids"]
+            ]
+            results["faults"]["ledger check"] = compare(results["faults"].pop("ledger"), earlier)
     finally:
         ensure_postgres_running()
         os.killpg(server.pid, signal.SIGTERM)
@@ -323,6 +336,14 @@ def report(results: dict[str, Any], recoveries: list[tuple[str, float | None]]) 
             f"{result['p95']:.0f} | {result['p99']:.0f} | {result['failures']} | "
             f"{result['server_errors']} | {result['unavailable']} | {result['no_answer']} |"
         )
+    lines += [
+        "",
+        "| steady run, per request | requests | p50 ms | p95 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {n} | {c:,} | {a} | {b} | {d} |" for n, c, a, b, d in results["steady"]["endpoints"]
+    ]
     if results["steady"]["server_errors"] or results["steady"]["failures"]:
         failed.append("the steady run had failures or server errors")
     lines += ["", "| ledger against the database | steady | with faults |", "| --- | ---: | ---: |"]

@@ -191,6 +191,10 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 
+# Webhooks may be sent to private or local addresses (a receiver on the same private
+# network); off by default: public addresses only (integrations/destinations.py).
+WEBHOOK_PRIVATE_DESTINATIONS = envbool("WEBHOOK_PRIVATE_DESTINATIONS", False)
+
 # How long a report's JSON answer may be served again before it is computed anew
 # (seconds; 0: always computed). See docs/reports.md.
 REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 60)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
+from integrations import destinations
 from integrations.models import PartnerClient, WebhookDelivery, WebhookSubscription
 from integrations.services_bulk import MAX_ITEMS
 from people.models import OrganisationKind
@@ -150,6 +151,12 @@ class WebhookSerializer(StrictModelSerializer):
                     for error in detail["url"]
                 ]
             raise
+
+    def validate_url(self, url: str) -> str:
+        refused = destinations.saved_refusal(url)
+        if refused:
+            raise serializers.ValidationError(refused, code="invalid_url")
+        return url
 
     def validate_events(self, events: list[str]) -> list[str]:
         return sorted(set(events))

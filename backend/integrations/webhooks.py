@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from integrations import destinations
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from training.models import Completion, Enrolment, Session
 
@@ -132,9 +133,21 @@ def deliver_webhook(delivery_id: int) -> str:
         "Parcours-Signature": sign(delivery.subscription.secret, timestamp, body),
     }
     delivery.attempts += 1
+    refused = destinations.delivery_refusal(delivery.subscription.url)
+    if refused:  # never retried: the destination is not one Parcours may call
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        delivery.last_status_code, delivery.last_error = None, refused[:300]
+        delivery.save()
+        return delivery.status
     try:
+        # A redirect is not followed (it could lead to a private address): it counts as
+        # a failed attempt, like any answer outside 2xx.
         response = requests.post(
-            delivery.subscription.url, data=body, headers=headers, timeout=TIMEOUT_SECONDS
+            delivery.subscription.url,
+            data=body,
+            headers=headers,
+            timeout=TIMEOUT_SECONDS,
+            allow_redirects=False,
         )
         delivery.last_status_code, delivery.last_error = response.status_code, ""
         ok = 200 <= response.status_code < 300

@@ -42,6 +42,8 @@ class Receiver:
                     }
                 )
                 self.send_response(receiver.status)
+                if 300 <= receiver.status < 400:  # to another path of this receiver
+                    self.send_header("Location", f"{receiver.url}/moved")
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
@@ -53,7 +55,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(settings) -> Iterator[Receiver]:  # type: ignore[no-untyped-def]
+    # The receiver listens on 127.0.0.1: a private destination, allowed here only.
+    settings.WEBHOOK_PRIVATE_DESTINATIONS = True
     endpoint = Receiver()
     yield endpoint
     endpoint.server.shutdown()
@@ -141,8 +145,9 @@ class TestDeliveries:
         assert backoff(20) == dt.timedelta(hours=1)
 
     def test_an_unreachable_endpoint_is_a_retry_not_a_crash(
-        self, django_capture_on_commit_callbacks
+        self, django_capture_on_commit_callbacks, settings
     ):
+        settings.WEBHOOK_PRIVATE_DESTINATIONS = True  # port 9 of this machine: nothing there
         partner = PartnerUserFactory()
         subscribe(partner, "http://127.0.0.1:9/nothing", ["session.confirmed"])
         session = SessionFactory(organiser=partner.partner_centre)
@@ -174,3 +179,72 @@ class TestScope:
         assert client.get(f"/api/v1/webhooks/{hook['id']}/").status_code == 404
         assert client.get(f"/api/v1/webhooks/{hook['id']}/deliveries/").status_code == 404
         assert client.get("/api/v1/webhooks/").json()["count"] == 0
+
+
+@pytest.mark.django_db
+class TestOnlyPublicDestinations:
+    """No server-side request forgery (OWASP API7): Parcours calls public addresses only."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://127.0.0.1:8000/admin/",
+            "http://10.0.0.5/hooks",
+            "http://192.168.1.10/hooks",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]/hooks",
+            "http://[::ffff:127.0.0.1]/hooks",
+            "http://localhost:6379/",
+            "https://api.localhost/hooks",
+            "http://0.0.0.0/",
+        ],
+    )
+    def test_a_private_address_is_refused_when_subscribing(self, url):
+        response = client_for(PartnerUserFactory()).post(
+            "/api/v1/webhooks/",
+            {"url": url, "events": ["session.confirmed"], "secret": SECRET},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["code"] == "invalid_url"
+        assert response.json()["errors"][0]["attr"] == "url"
+
+    def test_a_public_address_is_accepted(self):
+        subscribe(PartnerUserFactory(), "https://93.184.216.34/hooks", ["session.confirmed"])
+
+    def test_a_name_pointed_at_a_private_address_is_not_called(
+        self, receiver, monkeypatch, settings, django_capture_on_commit_callbacks
+    ):
+        partner = PartnerUserFactory()
+        port = receiver.server.server_port
+        subscribe(partner, f"http://partner.example:{port}/hooks", ["session.confirmed"])
+        settings.WEBHOOK_PRIVATE_DESTINATIONS = False
+        from integrations import destinations
+
+        monkeypatch.setattr(
+            destinations.socket,
+            "getaddrinfo",
+            lambda *args, **kwargs: [(2, 1, 6, "", ("127.0.0.1", port))],
+        )
+        session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
+        with django_capture_on_commit_callbacks(execute=True):
+            client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
+        delivery = WebhookDelivery.objects.get()
+        assert deliver_webhook.call(delivery.pk) == "failed"
+        delivery.refresh_from_db()
+        assert "resolves to 127.0.0.1" in delivery.last_error
+        assert delivery.next_attempt_at is None
+        assert receiver.received == []
+
+    def test_a_redirect_is_not_followed(self, receiver, django_capture_on_commit_callbacks):
+        partner = PartnerUserFactory()
+        receiver.status = 307  # to wherever: it is not followed
+        subscribe(partner, receiver.url, ["session.confirmed"])
+        session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
+        with django_capture_on_commit_callbacks(execute=True):
+            client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
+        delivery = WebhookDelivery.objects.get()
+        assert deliver_webhook.call(delivery.pk) == "pending"  # a failed attempt, retried
+        delivery.refresh_from_db()
+        assert delivery.last_status_code == 307
+        assert len(receiver.received) == 1
