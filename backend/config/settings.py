@@ -213,6 +213,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BACKEND_DIR / "staticfiles"
+# Filled by collectstatic (`make serve`); whitenoise expects it to exist before that.
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Gzip and Brotli copies made by collectstatic (`make serve` runs it).
