@@ -22,9 +22,17 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def browser_page():  # type: ignore[no-untyped-def]
-    # Playwright runs its own event loop in this thread: Django must allow the ORM here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def lea(transactional_db, demo_catalogue):  # type: ignore[no-untyped-def]
+    """A provider's login, made before the browser starts: while Playwright's event loop
+    runs in this thread, the database must not be used here."""
+    user = ProviderUserFactory(username="lea")
+    user.set_password("a long passphrase")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def browser_page(lea):  # type: ignore[no-untyped-def]
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -32,16 +40,10 @@ def browser_page():  # type: ignore[no-untyped-def]
             yield page
         finally:
             browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_docs_page_lists_authorises_and_tries_an_operation(
-    live_server, demo_catalogue, browser_page
-):  # type: ignore[no-untyped-def]
-    user = ProviderUserFactory(username="lea")
-    user.set_password("a long passphrase")
-    user.save()
+def test_the_docs_page_lists_authorises_and_tries_an_operation(live_server, lea, browser_page):  # type: ignore[no-untyped-def]
     token = requests.post(
         f"{live_server.url}/api/v1/auth/token/",
         json={"username": "lea", "password": "a long passphrase"},
@@ -76,7 +78,7 @@ def test_the_docs_page_lists_authorises_and_tries_an_operation(
     status.wait_for()
     assert status.inner_text().strip() == "200"
     body = operation.locator(".live-responses-table .microlight").first.inner_text()
-    assert f'"provider": {user.provider_id}' in body
+    assert f'"provider": {lea.provider_id}' in body
     assert '"competencies"' in body
 
     status.scroll_into_view_if_needed()
