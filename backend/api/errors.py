@@ -43,8 +43,9 @@ class RequestTooLarge(exceptions.APIException):
 
 
 class DatabaseUnavailable(exceptions.APIException):
-    """The database could not be reached or dropped the connection (a restart, a failover,
-    a terminated session): nothing was written, and a retry after a moment will do."""
+    """The database could not be reached, dropped the connection (a restart, a failover, a
+    terminated session) or gave up a transaction (a deadlock, a lock wait): the request's
+    transaction is rolled back, and a retry after a moment will do."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The database is unavailable for a moment; retry shortly."
@@ -70,15 +71,34 @@ class ExceptionHandler(BaseExceptionHandler):
             )
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(serializers.as_serializer_error(exc))
-        if isinstance(exc, OperationalError | InterfaceError):
+        if isinstance(exc, OperationalError | InterfaceError) and _transient(exc):
             # The request's transaction, if any, is rolled back with the connection, and
             # Django replaces the connection at the next request (health checks).
-            logger.warning("database unavailable: %s", exc)
+            logger.warning("database unavailable: %s", exc, exc_info=exc)
             return DatabaseUnavailable()
         if isinstance(exc, RequestDataTooBig):
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             return RequestTooLarge(f"The request body is larger than {limit} bytes.")
         return super().convert_known_exceptions(exc)
+
+
+# SQLSTATE classes of errors a retry may clear: connection exceptions (08), transaction
+# rollbacks such as deadlocks and serialization failures (40), operator intervention
+# such as a shutdown or a cancelled query (57), a lock not available (55P03).
+TRANSIENT_STATES = ("08", "40", "57", "55P03")
+
+
+def _transient(exc: Exception) -> bool:
+    """A database error that a retry may clear; others (a missing table, say) are bugs."""
+    if isinstance(exc, InterfaceError):
+        return True  # the connection is closed or broken
+    cause = exc.__cause__
+    state = getattr(cause, "sqlstate", None)
+    if state is not None:
+        return str(state).startswith(TRANSIENT_STATES)
+    if type(cause).__module__.startswith("psycopg"):
+        return True  # psycopg gives no state when it cannot reach the server at all
+    return "database is locked" in str(exc)  # SQLite: another writer held it too long
 
 
 # Validation codes for rules a schema cannot express: they depend on other

@@ -202,6 +202,10 @@ REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 60)
 # once, through tokens every process must see: 0 (off) unless the cache is shared.
 # See progress/answers.py and docs/performance.md.
 PROGRESS_CACHE_SECONDS = envint("PROGRESS_CACHE_SECONDS", 300 if REDIS_URL else 0)
+if PROGRESS_CACHE_SECONDS and not REDIS_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "PROGRESS_CACHE_SECONDS needs REDIS_URL: its tokens must be seen by every process."
+    )
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BACKEND_DIR / "locale"]

@@ -34,7 +34,7 @@ from catalogue.models import (
 )
 from demo.catalogue import load_catalogue
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector
-from progress import standings
+from progress import answers, standings
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import (
     Completion,
@@ -216,6 +216,7 @@ def generate(
         writer.reset_sequences()
         # The evidenced and target levels beside the current ones, as the API keeps them.
         standings.rebuild()
+        answers.forget_all()
     return counts.rows
 
 

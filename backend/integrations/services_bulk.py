@@ -90,6 +90,12 @@ def _lock_sessions(centre: Organisation, items: list[dict[str, Any]]) -> None:
     list(sessions.order_by("pk").select_for_update().values_list("pk", flat=True))
 
 
+def _email_of(item: dict[str, Any]) -> str:
+    participant = item.get("participant")
+    email = participant.get("email") if isinstance(participant, dict) else None
+    return normalise_email(email) if isinstance(email, str) else ""
+
+
 CONFLICT = ItemError("conflict", None, "A concurrent write conflicts with this item.")
 
 
@@ -154,7 +160,13 @@ def enrolments_upsert(
         return "unchanged"
 
     _lock_sessions(centre, items)
-    return [_run(item, write) for item in items]
+    # New providers and participants are inserted in the order of their e-mail, so two
+    # keyed pushes (each one transaction) never wait on each other's unique e-mails in
+    # a circle; the results keep the items' order.
+    results: list[dict[str, Any]] = [{}] * len(items)
+    for index in sorted(range(len(items)), key=lambda i: _email_of(items[i])):
+        results[index] = _run(items[index], write)
+    return results
 
 
 def completions_upsert(

@@ -133,13 +133,19 @@ def deliver_webhook(delivery_id: int) -> str:
         "Parcours-Signature": sign(delivery.subscription.secret, timestamp, body),
     }
     delivery.attempts += 1
-    refused = destinations.delivery_refusal(delivery.subscription.url)
+    unknown: destinations.UnknownHost | None = None
+    try:
+        refused = destinations.delivery_refusal(delivery.subscription.url)
+    except destinations.UnknownHost as error:
+        refused, unknown = None, error
     if refused:  # never retried: the destination is not one Parcours may call
         delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
         delivery.last_status_code, delivery.last_error = None, refused[:300]
         delivery.save()
         return delivery.status
     try:
+        if unknown is not None:  # not sent: the client would look the name up again
+            raise requests.ConnectionError(f"unknown host: {unknown}")
         # A redirect is not followed (it could lead to a private address): it counts as
         # a failed attempt, like any answer outside 2xx.
         response = requests.post(

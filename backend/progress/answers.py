@@ -58,7 +58,9 @@ def _replace_now_and_at_commit(keys: list[str]) -> None:
     if not keys or not settings.PROGRESS_CACHE_SECONDS:
         return
     _replace(keys)
-    transaction.on_commit(lambda: _replace(keys))
+    # Robust: the write has committed; a cache that fails now must not stop the hooks
+    # registered after this one (webhook deliveries).
+    transaction.on_commit(lambda: _replace(keys), robust=True)
 
 
 def forget(provider_ids: Iterable[int]) -> None:

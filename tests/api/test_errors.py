@@ -22,14 +22,27 @@ class DatabaseGone(APIView):
     permission_classes: list[type] = []
 
     def get(self, request: object) -> None:
-        # What psycopg raises when PostgreSQL restarts or terminates the session.
-        raise OperationalError("server closed the connection unexpectedly (secret detail)")
+        # What Django raises when PostgreSQL terminates the session (SQLSTATE 57P01).
+        cause = RuntimeError("terminating connection due to administrator command")
+        cause.sqlstate = "57P01"  # type: ignore[attr-defined]
+        raise OperationalError("server closed the connection (secret detail)") from cause
+
+
+class TableGone(APIView):
+    permission_classes: list[type] = []
+
+    def get(self, request: object) -> None:
+        # A bug, not an outage: a retry would not clear it (SQLSTATE 42P01).
+        cause = RuntimeError('relation "x" does not exist')
+        cause.sqlstate = "42P01"  # type: ignore[attr-defined]
+        raise OperationalError("no such table (secret detail)") from cause
 
 
 urlpatterns = [
     *base_patterns,
     path("boom/", Boom.as_view()),
     path("database-gone/", DatabaseGone.as_view()),
+    path("table-gone/", TableGone.as_view()),
 ]
 
 
@@ -76,6 +89,13 @@ class TestErrorShape:
         assert response.status_code == 503
         assert response["Retry-After"] == "1"
         assert_error_shape(response.json(), "database_unavailable")
+        assert "secret" not in response.content.decode()
+
+    @override_settings(ROOT_URLCONF="tests.api.test_errors")
+    def test_a_database_error_a_retry_would_not_clear_stays_a_500(self):
+        response = Client(raise_request_exception=False).get("/table-gone/")
+        assert response.status_code == 500
+        assert_error_shape(response.json(), "error")
         assert "secret" not in response.content.decode()
 
     @override_settings(ROOT_URLCONF="tests.api.test_errors")

@@ -197,6 +197,9 @@ class TestOnlyPublicDestinations:
             "http://localhost:6379/",
             "https://api.localhost/hooks",
             "http://0.0.0.0/",
+            "http://[64:ff9b::7f00:1]/hooks",  # NAT64 of 127.0.0.1
+            "http://[2002:a00:5::1]/hooks",  # 6to4 of 10.0.0.5
+            "https://faß.example/hooks",  # checked and called under two encodings
         ],
     )
     def test_a_private_address_is_refused_when_subscribing(self, url):
@@ -235,6 +238,29 @@ class TestOnlyPublicDestinations:
         assert "resolves to 127.0.0.1" in delivery.last_error
         assert delivery.next_attempt_at is None
         assert receiver.received == []
+
+    def test_a_name_that_does_not_resolve_is_retried_not_sent(
+        self, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        partner = PartnerUserFactory()
+        subscribe(partner, "https://partner.example/hooks", ["session.confirmed"])
+        from integrations import destinations
+
+        def no_such_name(*args: object, **kwargs: object) -> None:
+            raise destinations.socket.gaierror("Name or service not known")
+
+        monkeypatch.setattr(destinations.socket, "getaddrinfo", no_such_name)
+        sent = []
+        monkeypatch.setattr("integrations.webhooks.requests.post", lambda *a, **k: sent.append(a))
+        session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
+        with django_capture_on_commit_callbacks(execute=True):
+            client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
+        delivery = WebhookDelivery.objects.get()
+        assert deliver_webhook.call(delivery.pk) == "pending"
+        delivery.refresh_from_db()
+        assert "unknown host" in delivery.last_error
+        assert delivery.next_attempt_at is not None
+        assert sent == []
 
     def test_a_redirect_is_not_followed(self, receiver, django_capture_on_commit_callbacks):
         partner = PartnerUserFactory()
