@@ -58,16 +58,9 @@ def say(message: str) -> None:
 
 
 def fresh_database() -> dict[str, Any]:
-    server, name = DATABASE_URL.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-        )
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    bench.migrated_database(fresh=True)
     env = {**bench.server_env(), "DEBUG": "1"}
     manage = [str(bench.PYTHON), "backend/manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     say(f"generating {PROVIDERS:,} providers")
     subprocess.run(
         [*manage, "generate_dataset", "--providers", str(PROVIDERS), "--seed", "1"],

@@ -80,17 +80,36 @@ def say(message: str) -> None:
 # --- The data set ------------------------------------------------------------
 
 
-def ensure_database() -> None:
-    """Create the bench database, migrate it, and generate the data set unless it is there."""
+def migrated_database(*, fresh: bool = False) -> None:
+    """Create DATABASE_URL's database (dropped first when `fresh`), and migrate it."""
     url = DATABASE_URL.replace("postgres://", "postgresql://", 1)
     server, name = url.rsplit("/", 1)
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if fresh:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [name],
+            )
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": DATABASE_URL}
+    subprocess.run(
+        [str(PYTHON), "backend/manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def ensure_database() -> None:
+    """Create the bench database, migrate it, and generate the data set unless it is there."""
+    url = DATABASE_URL.replace("postgres://", "postgresql://", 1)
+    name = url.rsplit("/", 1)[1]
+    migrated_database()
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL}
     manage = [str(PYTHON), "backend/manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     with psycopg.connect(url) as conn:
         row = conn.execute(
             "SELECT count(*) FROM people_provider WHERE email LIKE %s",

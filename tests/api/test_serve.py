@@ -85,4 +85,3 @@ def test_debug_is_off(served):  # type: ignore[no-untyped-def]
         f"{served}/api/v1/modules/", headers={"Accept": "text/html"}, timeout=5
     )
     assert browsable.status_code == 406  # no browsable API in production
-    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: no HSTS sent

@@ -126,7 +126,9 @@ class TestServedAgain:
     def test_an_unknown_provider_is_not_kept(self, db):
         client = client_for(CoordinatorFactory())
         assert client.get(READ.format(999_999)).status_code == 404
-        assert client.get(READ.format(999_999)).status_code == 404
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(READ.format(999_999)).status_code == 404
+        assert len(queries) == 3  # the login, the catalogue's version, the facts: asked again
 
 
 def _session_for(world: dict[str, Any]) -> Any:
