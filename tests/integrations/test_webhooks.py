@@ -185,6 +185,14 @@ class TestScope:
 class TestOnlyPublicDestinations:
     """No server-side request forgery (OWASP API7): Parcours calls public addresses only."""
 
+    @staticmethod
+    def confirm_a_session(partner, capture) -> WebhookDelivery:  # type: ignore[no-untyped-def]
+        """Confirms a session of the partner's: the delivery that it queues."""
+        session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
+        with capture(execute=True):
+            client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
+        return WebhookDelivery.objects.get()
+
     @pytest.mark.parametrize(
         "url",
         [
@@ -229,10 +237,7 @@ class TestOnlyPublicDestinations:
             "getaddrinfo",
             lambda *args, **kwargs: [(2, 1, 6, "", ("127.0.0.1", port))],
         )
-        session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
-        with django_capture_on_commit_callbacks(execute=True):
-            client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
-        delivery = WebhookDelivery.objects.get()
+        delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
         assert deliver_webhook.call(delivery.pk) == "failed"
         delivery.refresh_from_db()
         assert "resolves to 127.0.0.1" in delivery.last_error
@@ -252,10 +257,7 @@ class TestOnlyPublicDestinations:
         monkeypatch.setattr(destinations.socket, "getaddrinfo", no_such_name)
         sent = []
         monkeypatch.setattr("integrations.webhooks.requests.post", lambda *a, **k: sent.append(a))
-        session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
-        with django_capture_on_commit_callbacks(execute=True):
-            client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
-        delivery = WebhookDelivery.objects.get()
+        delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
         assert deliver_webhook.call(delivery.pk) == "pending"
         delivery.refresh_from_db()
         assert "unknown host" in delivery.last_error
@@ -266,10 +268,7 @@ class TestOnlyPublicDestinations:
         partner = PartnerUserFactory()
         receiver.status = 307  # to wherever: it is not followed
         subscribe(partner, receiver.url, ["session.confirmed"])
-        session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
-        with django_capture_on_commit_callbacks(execute=True):
-            client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
-        delivery = WebhookDelivery.objects.get()
+        delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
         assert deliver_webhook.call(delivery.pk) == "pending"  # a failed attempt, retried
         delivery.refresh_from_db()
         assert delivery.last_status_code == 307
