@@ -1,5 +1,6 @@
 """Representations of partner clients."""
 
+import datetime as dt
 from typing import Any
 
 from rest_framework import serializers
@@ -70,6 +71,9 @@ class EnrolmentBulkItemSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=["enrolled", "cancelled"], default="enrolled")
 
 
+OUTCOMES = frozenset(Outcome.values)
+
+
 class CompletionBulkItemSerializer(serializers.Serializer[Any]):
     """One completion record, named by the centre's id."""
 
@@ -79,6 +83,47 @@ class CompletionBulkItemSerializer(serializers.Serializer[Any]):
     module = StrictCharField(max_length=40, help_text="The module's code.")
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     completed_on = serializers.DateField(required=False)
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        """A plainly valid item is taken as it is: the fields' checks cost about 70 µs an
+        item, most of a push of 1,000. Any other item goes through them, which accept it
+        or say what is wrong, so the answers are the fields' own."""
+        plain = self.plainly_valid(data)
+        return plain if plain is not None else super().run_validation(data)
+
+    def plainly_valid(self, data: Any) -> dict[str, Any] | None:
+        """The item as the fields would return it, if it is valid beyond doubt; else None.
+
+        Texts: strings of printable characters, not blank, without the spaces the fields
+        trim, within their maximum length (no NUL, no surrogate, nothing to normalise).
+        The date: what `date.fromisoformat` reads, which the field itself tries first."""
+        if type(data) is not dict:
+            return None
+        item: dict[str, Any] = {}
+        for name in ("external_id", "session", "participant", "module"):
+            text = data.get(name)
+            if not (
+                type(text) is str
+                and 0 < len(text) <= self.fields[name].max_length  # type: ignore[attr-defined]
+                and text.isprintable()
+                and text[0] != " "
+                and text[-1] != " "
+            ):
+                return None
+            item[name] = text
+        outcome = data.get("outcome")
+        if type(outcome) is not str or outcome not in OUTCOMES:
+            return None
+        item["outcome"] = outcome
+        if "completed_on" in data:
+            completed_on = data["completed_on"]
+            if type(completed_on) is not str:
+                return None
+            try:
+                item["completed_on"] = dt.date.fromisoformat(completed_on)
+            except ValueError:
+                return None
+        return item
 
 
 class EnrolmentBulkSerializer(serializers.Serializer[Any]):
