@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from audit.context import actor
 from audit.models import AuditEvent
+from audit.services import audit_events_insert
 from training.signals import records_written
 
 AUDITED = [
@@ -95,21 +96,23 @@ def after_delete(instance: models.Model, **kwargs: Any) -> None:
 def after_bulk(records: list[models.Model], **kwargs: Any) -> None:
     """A bulk write's records: voided ones (live until this write) and new ones. A void
     changes the same fields as one voided alone."""
-    events = [
-        _event(
-            record,
-            "updated",
-            {
-                "voided_at": [None, _value(record.voided_at)],  # type: ignore[attr-defined]
-                "voided_by_id": [None, record.voided_by_id],  # type: ignore[attr-defined]
-                "void_reason": ["", record.void_reason],  # type: ignore[attr-defined]
-            },
-        )
-        if getattr(record, "voided_at", None) is not None
-        else _event(record, "created", _values(record))
-        for record in records
-    ]
-    AuditEvent.objects.bulk_create(events)
+    audit_events_insert(
+        events=[
+            (
+                record._meta.label_lower,
+                record.pk,
+                "updated",
+                {
+                    "voided_at": [None, _value(record.voided_at)],  # type: ignore[attr-defined]
+                    "voided_by_id": [None, record.voided_by_id],  # type: ignore[attr-defined]
+                    "void_reason": ["", record.void_reason],  # type: ignore[attr-defined]
+                },
+            )
+            if getattr(record, "voided_at", None) is not None
+            else (record._meta.label_lower, record.pk, "created", _values(record))
+            for record in records
+        ]
+    )
 
 
 def connect() -> None:
