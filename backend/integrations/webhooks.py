@@ -88,13 +88,22 @@ def payload_for(event: str, record: Any) -> tuple[int | None, dict[str, Any]]:
     return session.organiser_id, {"event": event, "occurred_at": timezone.now().isoformat(), **data}
 
 
+def organiser_of(record: Any) -> int | None:
+    """The centre organising the session a record is about, if it is about one."""
+    if isinstance(record, Session):
+        return record.organiser_id
+    if isinstance(record, Enrolment):
+        return record.session.organiser_id
+    if isinstance(record, Completion) and record.session is not None:
+        return record.session.organiser_id
+    return None
+
+
 def deliveries_create_batches(batches: list[tuple[str, list[Any]]]) -> list[WebhookDelivery]:
     """Queue one delivery per active subscription of the centre organising each record's
     session, for several events each about its records: one query, one insert."""
-    payloads = [
-        (event, *payload_for(event, record)) for event, records in batches for record in records
-    ]
-    centres = {centre_id for _event, centre_id, _body in payloads if centre_id is not None}
+    centres = {organiser_of(record) for _event, records in batches for record in records}
+    centres.discard(None)
     if not centres:
         return []
     subscriptions: dict[int, list[WebhookSubscription]] = {}
@@ -104,6 +113,14 @@ def deliveries_create_batches(batches: list[tuple[str, list[Any]]]) -> list[Webh
         subscriptions.setdefault(subscription.partner_centre_id, []).append(subscription)
     if not subscriptions:
         return []
+    # Bodies only for the centres that subscribe: a push to a centre without subscriptions
+    # builds none of its 2,000.
+    payloads = [
+        (event, *payload_for(event, record))
+        for event, records in batches
+        for record in records
+        if organiser_of(record) in subscriptions
+    ]
     created = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(subscription=subscription, event=event, payload=body)
