@@ -230,6 +230,8 @@ class _CompletionFacts:
     session_modules: dict[int, dict[str, int]]
     participants: dict[str, int]
     by_external_id: dict[str, Completion]
+    # By (participant, module, session): the live record there, as its id (or as the record
+    # itself once the push has named it), where an item could duplicate one.
     by_record: dict[tuple[int, int, int], Completion | int]
     enrolled: set[tuple[int, int]]
     seen: set[str] = field(default_factory=set)
@@ -278,9 +280,9 @@ class _CompletionFacts:
             participants[external_id] = provider_id
             if session_id is not None:
                 enrolled.add((session_id, provider_id))
-        # Live records, read two ways (each from its own unique index): those the push
-        # names by the centre's ids (they may be corrected, so with their session), and
-        # those its items would duplicate (same participant, module and session).
+        # Live records, read two ways: those the push names by the centre's ids (from their
+        # unique index; they may be corrected, so with their session), and then those its
+        # items would duplicate (same participant, module and session).
         by_external_id = {
             completion.external_id or "": completion
             # Of its session, only what a webhook needs (not a whole row per record).
@@ -294,41 +296,42 @@ class _CompletionFacts:
             )
             .order_by()
         }
-        modules = {
-            module_id for taught in session_modules.values() for module_id in taught.values()
-        }
-        # By (participant, module, session): the record there, as its id (or as the record
-        # itself once the push has named it).
-        by_record: dict[tuple[int, int, int], Completion | int] = {
+        facts = cls(centre, sessions, session_modules, participants, by_external_id, {}, enrolled)
+        facts.by_record = facts._records_at(items)
+        return facts
+
+    def _records_at(
+        self, items: list[dict[str, Any]]
+    ) -> dict[tuple[int, int, int], Completion | int]:
+        """By (participant, module, session), the live record there (its id), for the places
+        where an item could duplicate one: every place but the one of the record an item
+        corrects in place (the unique index keeps any other record from being there)."""
+        places = set()
+        for item in items:
+            try:
+                place = self._place(item)
+            except ItemError:
+                continue
+            live = self.by_external_id.get(item["external_id"])
+            if live is None or (live.provider_id, live.module_id, live.session_id) != place:
+                places.add(place)
+        if not places:
+            return {}
+        providers, modules, sessions = (set(ids) for ids in zip(*places, strict=True))
+        return {
             (provider_id, module_id, session_id): pk
             for pk, provider_id, module_id, session_id in Completion.objects.filter(
-                provider_id__in=set(participants.values()),
+                provider_id__in=providers,
                 module_id__in=modules,
-                session_id__in=session_ids,
+                session_id__in=sessions,
                 voided_at__isnull=True,
             )
             .order_by()
             .values_list("pk", "provider_id", "module_id", "session_id")
         }
-        return cls(
-            centre,
-            sessions,
-            session_modules,
-            participants,
-            by_external_id,
-            by_record,
-            enrolled,
-        )
 
-    def decide(
-        self, item: dict[str, Any], actor: Any
-    ) -> tuple[str, Completion | None, Completion | None]:
-        """The item's result, the live record it voids and the record it creates."""
-        if item["external_id"] in self.seen:
-            raise ItemError(
-                "duplicate_in_push", "external_id", "This id appears earlier in the same push."
-            )
-        self.seen.add(item["external_id"])
+    def _place(self, item: dict[str, Any]) -> tuple[int, int, int]:
+        """The (participant, module, session) an item names, each one the centre's."""
         session = self.sessions.get(item["session"])
         if session is None:
             raise ItemError("unknown_session", "session", "No session of yours has this id.")
@@ -340,9 +343,23 @@ class _CompletionFacts:
         module_id = self.session_modules.get(session.pk, {}).get(item["module"])
         if module_id is None:
             raise ItemError("wrong_module", "module", "This session does not teach that module.")
+        return provider_id, module_id, session.pk
+
+    def decide(
+        self, item: dict[str, Any], actor: Any
+    ) -> tuple[str, Completion | None, Completion | None]:
+        """The item's result, the live record it voids and the record it creates."""
+        if item["external_id"] in self.seen:
+            raise ItemError(
+                "duplicate_in_push", "external_id", "This id appears earlier in the same push."
+            )
+        self.seen.add(item["external_id"])
+        key = self._place(item)
+        provider_id, module_id, _ = key
+        session = self.sessions[item["session"]]
         completed_on: dt.date = item.get("completed_on") or timezone.localdate()
         live = self.by_external_id.get(item["external_id"])
-        wanted = (provider_id, module_id, session.pk, item["outcome"], completed_on)
+        wanted = (*key, item["outcome"], completed_on)
         if live is not None and wanted == (
             live.provider_id,
             live.module_id,
@@ -359,7 +376,6 @@ class _CompletionFacts:
             )
         if (session.pk, provider_id) not in self.enrolled:
             raise ItemError("not_enrolled", None, "This provider is not enrolled in the session.")
-        key = (provider_id, module_id, session.pk)
         other = self.by_record.get(key)
         if other is not None and other is not live and (live is None or other != live.pk):
             raise ItemError(
