@@ -6,13 +6,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from api.sql import json_rows
 from audit.context import actor
 from audit.models import AuditEvent
-
-# The events reach the database as one JSON array, read there as a table (`value` is each
-# element): one parameter whatever their number, where a bulk_create of 2,000 events
-# sent eight lists that the driver quoted value by value (150 ms, their changes' quotes).
-JSON_ROWS = {"postgresql": "json_array_elements(%s::json)", "sqlite": "json_each(%s)"}
 
 INSERT = """
 INSERT INTO {table} (at, actor_id, actor, client, record_type, record_id, action, changes)
@@ -30,6 +26,8 @@ def audit_events_insert(*, events: list[Event]) -> None:
         return
     by = actor()
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = INSERT.format(table=AuditEvent._meta.db_table, rows=JSON_ROWS[connection.vendor])
+    # The events reach the database as one JSON array (api.sql): a bulk_create of 2,000
+    # events sent eight lists that the driver quoted value by value (150 ms).
+    sql = INSERT.format(table=AuditEvent._meta.db_table, rows=json_rows())
     with connection.cursor() as cursor:
         cursor.execute(sql, [at, by["actor_id"], by["actor"], by["client"], json.dumps(events)])

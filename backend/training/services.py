@@ -1,13 +1,15 @@
 """Writes to sessions, enrolments and completions."""
 
 import datetime as dt
+import json
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from api.errors import DomainError
+from api.sql import json_rows
 from people.models import Organisation, Provider
 from training.models import (
     CancelCause,
@@ -277,6 +279,47 @@ def completion_void(*, completion: Completion, reason: str, actor: Any) -> Compl
     return completion
 
 
+# New records reach the database as one JSON array (api.sql), all created at the same
+# time: bulk_create prepared each of their values through its field (about 50 ms for
+# 1,000 records). `date(…)` reads an ISO date on both SQLite and PostgreSQL.
+INSERT_RECORDS = """
+INSERT INTO training_completion (
+    provider_id, module_id, session_id, completed_on, outcome, source, recorded_by_id,
+    external_id, source_centre_id, void_reason, created_at, updated_at
+)
+SELECT CAST(value ->> 0 AS bigint), CAST(value ->> 1 AS bigint), CAST(value ->> 2 AS bigint),
+    date(value ->> 3), value ->> 4, value ->> 5, CAST(value ->> 6 AS bigint), value ->> 7,
+    CAST(value ->> 8 AS bigint), '', %s, %s
+FROM {rows}
+RETURNING id
+"""
+
+
+def _insert_records(records: list[Completion], now: dt.datetime) -> None:
+    """Insert new records (not voided) in one statement; each gets its id."""
+    rows = [
+        [
+            record.provider_id,
+            record.module_id,
+            record.session_id,
+            str(record.completed_on),
+            record.outcome,
+            record.source,
+            record.recorded_by_id,
+            record.external_id,
+            record.source_centre_id,
+        ]
+        for record in records
+    ]
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_RECORDS.format(rows=json_rows()), [at, at, json.dumps(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+    for record, pk in zip(records, ids, strict=True):
+        record.pk, record.created_at, record.updated_at = pk, now, now
+        record._state.adding, record._state.db = False, connection.alias
+
+
 @transaction.atomic
 def completions_replace(
     *, voids: list[Completion], records: list[Completion], reason: str, actor: Any
@@ -296,10 +339,10 @@ def completions_replace(
             raise IntegrityError("A record was voided by a concurrent write.")
         for completion in voids:
             completion.voided_at, completion.voided_by, completion.void_reason = now, actor, reason
-    created = Completion.objects.bulk_create(records)
-    records_written.send(sender=Completion, records=[*voids, *created])
-    announce_batches([("completion.voided", voids), ("completion.recorded", created)])
-    return created
+    _insert_records(records, now)
+    records_written.send(sender=Completion, records=[*voids, *records])
+    announce_batches([("completion.voided", voids), ("completion.recorded", records)])
+    return records
 
 
 @transaction.atomic

@@ -326,10 +326,34 @@ class TestCompletionsBulk:
         ]
         assert Completion.objects.count() == 1
 
+    def test_a_new_id_where_a_record_is_live_is_a_duplicate_whatever_the_order(self, centre_world):
+        self.enrolled_world(centre_world, 1)
+        assert [r["result"] for r in self.push(centre_world, 1).json()["results"]] == ["created"]
+        corrected = {
+            "external_id": "C-0",
+            "session": "S-1",
+            "participant": "P-0",
+            "module": "WS-FB",
+            "outcome": "absent",
+        }
+        other = {**corrected, "external_id": "C-other", "outcome": "attended"}
+
+        def results(items):  # type: ignore[no-untyped-def]
+            response = centre_world["client"].post(COMPLETE, {"items": items}, format="json")
+            return [(r["result"], r.get("code")) for r in response.json()["results"]]
+
+        assert results([other]) == [("error", "duplicate")]
+        assert results([corrected, other]) == [("updated", None), ("error", "duplicate")]
+        assert results([other, {**corrected, "outcome": "attended"}]) == [
+            ("error", "duplicate"),
+            ("updated", None),
+        ]
+        assert Completion.objects.filter(voided_at__isnull=True).count() == 1
+
     def test_a_push_defeated_by_a_concurrent_write_answers_conflict(self, centre_world):
         self.enrolled_world(centre_world, 2)
         with mock.patch(
-            "training.services.Completion.objects.bulk_create",
+            "training.services._insert_records",
             side_effect=IntegrityError("duplicate key"),
         ):
             results = self.push(centre_world, 2).json()["results"]
