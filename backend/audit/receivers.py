@@ -7,6 +7,7 @@ fields that changed, read just before the save (one query).
 
 import datetime as dt
 import decimal
+import functools
 from typing import Any
 
 from django.apps import apps
@@ -30,24 +31,32 @@ AUDITED = [
 SECRET = {"password"}
 # Moves on every save: not a change worth recording.
 IGNORED = {"updated_at", "last_login"}
+DATES = (dt.datetime, dt.date)
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, DATES):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
     return value
 
 
+@functools.cache
+def _fields(model: type[models.Model]) -> list[tuple[str, bool]]:
+    """The fields a model's events show (their attribute names), and which are secret."""
+    return [
+        (field.attname, field.name in SECRET)
+        for field in model._meta.concrete_fields
+        if field.attname not in IGNORED
+    ]
+
+
 def _values(instance: models.Model) -> dict[str, Any]:
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if field.attname in IGNORED:
-            continue
-        value = getattr(instance, field.attname)
-        values[field.attname] = "(set)" if field.name in SECRET else _value(value)
-    return values
+    return {
+        attname: "(set)" if secret else _value(getattr(instance, attname))
+        for attname, secret in _fields(type(instance))
+    }
 
 
 def _event(instance: models.Model, action: str, changes: dict[str, Any]) -> AuditEvent:
