@@ -164,9 +164,9 @@ def start_server(**settings: str) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(command, env=env, start_new_session=True)
     for _ in range(100):
         try:
-            if requests.get(f"{BASE}/health/", timeout=1).status_code == 200:
+            if requests.get(f"{BASE}/health/", timeout=5).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     server.kill()
     raise SystemExit("bench: the server did not start")

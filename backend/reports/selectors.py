@@ -7,7 +7,7 @@ or per provider) and aggregates them here.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from catalogue.models import (
 )
 from people.models import Business, Organisation, Provider
 from progress.models import CurrentLevel, SelfAssessment
+from reports import tally
 from reports.labels import NO_GROUP, format_label, sector_label
 from training.models import (
     Completion,
@@ -402,26 +403,76 @@ class SkillCell:
             self.under_confident += level < evidenced
             self.difference_sum += level - evidenced
 
-    def figures(self) -> dict[str, Any]:
-        proficient = sum(
-            n for level, n in self.distribution.items() if level >= self.proficient_level
+    def counted(self) -> "Counted":
+        return (
+            (
+                self.assessed,
+                self.level_sum,
+                self.with_target,
+                self.at_target,
+                self.evidenced,
+                self.evidenced_sum,
+                self.compared,
+                self.over_confident,
+                self.under_confident,
+                self.difference_sum,
+            ),
+            [(level, self.distribution.get(level, 0)) for level in self.scale],
+            self.proficient_level,
         )
-        return {
-            "assessed": self.assessed,
-            "mean_level": _mean(self.level_sum, self.assessed),
-            "distribution": [
-                {"level": level, "count": self.distribution.get(level, 0)} for level in self.scale
-            ],
-            "proficient_share": _share(proficient, self.assessed),
-            "with_target": self.with_target,
-            "at_target_share": _share(self.at_target, self.with_target),
-            "evidenced": self.evidenced,
-            "mean_evidenced_level": _mean(self.evidenced_sum, self.evidenced),
-            "compared": self.compared,
-            "over_confident": self.over_confident,
-            "under_confident": self.under_confident,
-            "mean_self_minus_evidenced": _mean(self.difference_sum, self.compared),
-        }
+
+
+# A cell as counted: its ten sums (as SkillCell names them, in its order), how many
+# providers stand at each level of the scale, and the scale's proficient level.
+Counted = tuple[Sequence[int], list[tuple[int, int]], int]
+
+
+def _skill_row(
+    group: GroupKey, label: str, naming: dict[str, Any], cell: Counted
+) -> dict[str, Any]:
+    """A row of the skills report: a group, a competency and their figures (built in one
+    go: a report by commune has 18,000 of them)."""
+    (
+        (
+            assessed,
+            level_sum,
+            with_target,
+            at_target,
+            evidenced,
+            evidenced_sum,
+            compared,
+            over_confident,
+            under_confident,
+            difference_sum,
+        ),
+        levels,
+        proficient_level,
+    ) = cell
+    distribution = []
+    proficient = 0
+    for level, n in levels:
+        distribution.append({"level": level, "count": n})
+        if level >= proficient_level:
+            proficient += n
+    return {
+        "group": group,
+        "group_label": label,
+        "competency": naming["competency"],
+        "competency_code": naming["competency_code"],
+        "competency_name": naming["competency_name"],
+        "assessed": assessed,
+        "mean_level": _mean(level_sum, assessed),
+        "distribution": distribution,
+        "proficient_share": _share(proficient, assessed),
+        "with_target": with_target,
+        "at_target_share": _share(at_target, with_target),
+        "evidenced": evidenced,
+        "mean_evidenced_level": _mean(evidenced_sum, evidenced),
+        "compared": compared,
+        "over_confident": over_confident,
+        "under_confident": under_confident,
+        "mean_self_minus_evidenced": _mean(difference_sum, compared),
+    }
 
 
 def _row(
@@ -474,7 +525,10 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     membership = _membership(group_by, population, scope, params)
     competencies = _competencies(params)
     scales = _scales(competencies)
-    if params.get("since") is None and params.get("until") is None:
+    if _tallied(scope, params):
+        groups = _group_sizes(membership, group_by)
+        cells = _cells_from_tally(group_by, competencies, scales)
+    elif params.get("since") is None and params.get("until") is None:
         groups = _group_sizes(membership, group_by)
         cells = _cells_from_standings(group_by, membership, competencies, scales)
     else:
@@ -483,7 +537,57 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     return _skills_answer(group_by, groups, competencies, scales, cells, params)
 
 
-Cells = dict[tuple[GroupKey, int], SkillCell]
+# Each cell as counted, by group and competency.
+Cells = dict[tuple[GroupKey, int], Counted]
+
+# Filters that narrow the providers a report counts; the kept counts are of everyone.
+NARROWING = ("organiser", "session", "sector", "office", "commune", "business", "path")
+
+
+def _tallied(scope: Scope, params: dict[str, Any]) -> bool:
+    """Whether the counts kept on every write (reports.tally) answer this question: the
+    current levels of every provider, by office, commune or sector."""
+    return (
+        scope.organiser_id is None
+        and params["group_by"] in tally.GROUPINGS
+        and not any(params.get(name) for name in (*NARROWING, "since", "until"))
+    )
+
+
+def _cells(
+    rows: Iterable[tuple[Any, ...]],
+    competencies: list[Competency],
+    scales: dict[int, list[int]],
+    values: list[int],
+) -> Cells:
+    """Cells from rows of (group key, competency, the ten sums, the count at each of
+    `values`), as both the standings query and the kept counts give them."""
+    # Each competency's scale, as the positions of its levels among `values`.
+    scale_of = {
+        competency.pk: (
+            [(level, values.index(level)) for level in scales[competency.framework_id]],
+            competency.framework.proficient_level,
+        )
+        for competency in competencies
+    }
+    cells: Cells = {}
+    for key, competency_id, *counts in rows:
+        scale, proficient_level = scale_of[competency_id]
+        cells[(None if key is None else str(key), competency_id)] = (
+            counts[:10],
+            [(level, counts[10 + at]) for level, at in scale],
+            proficient_level,
+        )
+    return cells
+
+
+def _cells_from_tally(
+    group_by: str, competencies: list[Competency], scales: dict[int, list[int]]
+) -> Cells:
+    """Each cell's counts, as kept on every write (one query over a few rows per group)."""
+    values = sorted({value for scale in scales.values() for value in scale})
+    rows = tally.cells(group_by, [competency.pk for competency in competencies], values)
+    return _cells(rows, competencies, scales, values)
 
 
 def _cells_from_standings(
@@ -528,30 +632,9 @@ def _cells_from_standings(
             AND (f.level IS NOT NULL OR f.evidenced_level IS NOT NULL)
         GROUP BY m.group_key, f.competency_id
     """
-    cells: Cells = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*member_params, *by_id])
-        for key, competency_id, *counts in cursor.fetchall():
-            competency = by_id[competency_id]
-            cell = SkillCell(
-                scale=scales[competency.framework_id],
-                proficient_level=competency.framework.proficient_level,
-            )
-            (
-                cell.assessed,
-                cell.level_sum,
-                cell.with_target,
-                cell.at_target,
-                cell.evidenced,
-                cell.evidenced_sum,
-                cell.compared,
-                cell.over_confident,
-                cell.under_confident,
-                cell.difference_sum,
-            ) = counts[:10]
-            cell.distribution = {v: n for v, n in zip(values, counts[10:], strict=True) if n}
-            cells[(None if key is None else str(key), competency_id)] = cell
-    return cells
+        return _cells(cursor.fetchall(), competencies, scales, values)
 
 
 def _cells_from_history(
@@ -581,7 +664,7 @@ def _cells_from_history(
         ]
         return max(levels) if levels else None
 
-    cells: Cells = {}
+    cells: dict[tuple[GroupKey, int], SkillCell] = {}
     by_id = {competency.pk: competency for competency in competencies}
     for provider_id, competency_id in sorted(self_levels.keys() | evidenced.keys()):
         competency = by_id[competency_id]
@@ -597,7 +680,7 @@ def _cells_from_history(
                 evidenced.get((provider_id, competency_id)),
                 target_of(provider_id, group, competency_id),
             )
-    return cells
+    return {key: cell.counted() for key, cell in cells.items()}
 
 
 def _skills_answer(
@@ -620,9 +703,14 @@ def _skills_answer(
     by_id = {competency.pk: competency for competency in competencies}
     position = {competency.pk: index for index, competency in enumerate(competencies)}
     rows = [
-        _row(group, groups.labels[group], by_id[competency_id], cell.figures())
-        for (group, competency_id), cell in sorted(
-            cells.items(), key=lambda item: (order[item[0][0]], position[item[0][1]])
+        _skill_row(
+            group,
+            groups.labels[group],
+            _naming(by_id[competency_id]),
+            cells[(group, competency_id)],
+        )
+        for group, competency_id in sorted(
+            cells, key=lambda cell: (order[cell[0]], position[cell[1]])
         )
     ]
     if params.get("ordering"):

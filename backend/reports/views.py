@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 
 from api.exports import Column, export_response
 from api.labels import Label
+from api.memory import collector_paused
 from api.negotiation import IgnoreClientContentNegotiation
 from api.permissions import COORDINATOR, PARTNER, IsAuthenticated, role_of
 from api.schema import CSV, XLSX
@@ -101,9 +103,9 @@ class ReportView(APIView):
         key = f"report:{self.filename}:{get_language()}:{digest}"
         cached = caches["local"].get(key) if seconds else None
         if cached is None:
-            data = type(self).report(user=user, params=params)
-            renderer = request.accepted_renderer
-            body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+            with collector_paused():
+                data = type(self).report(user=user, params=params)
+                body = ORJSONRenderer().render(data, "application/json")
             cached = (time.time(), body)
             if seconds:
                 caches["local"].set(key, cached, seconds)

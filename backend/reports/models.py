@@ -1,0 +1,52 @@
+"""Counts kept for the skills report, so that it never sums every provider's standings."""
+
+from django.db import models
+
+
+class SkillTally(models.Model):
+    """What the standings (progress.CurrentLevel) of one group of providers add up to in one
+    competency: the figures of the skills report, before they are divided, and how many
+    rate themselves at each level (`level_0` to `level_20`, every level a scale may have).
+
+    Written by database triggers only (see reports.tally): every insert, update or delete
+    of a standing, and every move of a provider to another business or of a business to
+    another office, commune or sector, appends the difference it makes, in the writer's
+    own statement. Rows are only ever added, so writers never wait on each other; reading
+    sums them, and `tally.compact` merges them from time to time.
+    """
+
+    grouping = models.CharField(max_length=8)
+    # The office's id, the commune or the sector; "" for providers with none.
+    group_key = models.CharField(max_length=120)
+    competency_id = models.BigIntegerField()
+    assessed = models.IntegerField()
+    level_sum = models.IntegerField()
+    with_target = models.IntegerField()
+    at_target = models.IntegerField()
+    evidenced = models.IntegerField()
+    evidenced_sum = models.IntegerField()
+    compared = models.IntegerField()
+    over_confident = models.IntegerField()
+    under_confident = models.IntegerField()
+    difference_sum = models.IntegerField()
+    # False for the differences appended by writers, true once merged.
+    merged = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grouping", "group_key", "competency_id"], name="skilltally_cell"),
+            models.Index(
+                fields=["grouping", "group_key", "competency_id"],
+                condition=models.Q(merged=False),
+                name="skilltally_unmerged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grouping} {self.group_key or '-'} {self.competency_id}"
+
+
+# A framework's levels are 0 to 20 (catalogue.ProficiencyLevel's check constraint).
+LEVELS = range(21)
+for value in LEVELS:
+    SkillTally.add_to_class(f"level_{value}", models.IntegerField())

@@ -1,0 +1,203 @@
+"""The skills report's counts kept by the database (reports.tally) against the standings.
+
+Every write below is followed by the same check: the report's cells read from the kept
+counts equal those summed afresh from the standings, in every grouping the counts keep.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalogue.models import PathTarget
+from people.models import Business, Provider
+from progress import standings
+from progress.models import CurrentLevel
+from progress.services import self_assessments_create
+from reports import selectors, tally
+from reports.models import SkillTally
+from tests import factories
+from tests.conftest import client_for
+from tests.reports.scene import Scene, at, build
+from training import services as training
+from training.models import Completion, Outcome
+
+
+@pytest.fixture
+def scene(db: None) -> Scene:
+    """The reports' scene, with P6 (B3, rated C2 = 2), who took part in no session."""
+    scene = build()
+    scene.objects["P6"] = factories.ProviderFactory(last_name="P6", business=scene.B3)
+    rate(scene.P6, scene.C2, 2, month=2)
+    return scene
+
+
+def figures(group_by: str, kept: bool) -> dict[Any, dict[str, Any]]:
+    """Each cell's figures, from the kept counts or summed from the standings."""
+    competencies = selectors._competencies({})
+    scales = selectors._scales(competencies)
+    if kept:
+        cells = selectors._cells_from_tally(group_by, competencies, scales)
+    else:
+        population = selectors._population(selectors.Scope(None), {"group_by": group_by})
+        membership = selectors._membership(
+            group_by, population, selectors.Scope(None), {"group_by": group_by}
+        )
+        cells = selectors._cells_from_standings(group_by, membership, competencies, scales)
+    naming = {"competency": None, "competency_code": "", "competency_name": ""}
+    return {
+        key: {
+            name: value
+            for name, value in selectors._skill_row(None, "", naming, cell).items()
+            if name not in (*naming, "group", "group_label")
+        }
+        for key, cell in cells.items()
+    }
+
+
+def assert_kept() -> None:
+    for group_by in tally.GROUPINGS:
+        afresh = figures(group_by, kept=False)
+        assert afresh, group_by
+        assert figures(group_by, kept=True) == afresh, group_by
+
+
+def rate(provider: Provider, competency: Any, level: int, month: int = 5) -> None:
+    self_assessments_create(
+        provider=provider,
+        ratings=[{"competency": competency, "level": level, "assessed_at": at(month, 2)}],
+        assessed_at=at(month, 2),
+        actor=None,
+    )
+
+
+def test_the_counts_of_the_scene_are_those_of_its_standings(scene: Scene) -> None:
+    assert_kept()
+    # By office, B1 and B2 (O1) hold P1, P2 and P3's Instagram ratings: 3, 2 and 2.
+    office = figures("office", kept=True)[(str(scene.O1.pk), scene.C1.pk)]
+    assert office["assessed"] == 3
+    assert office["mean_level"] == pytest.approx(7 / 3, abs=0.01)
+    assert office["distribution"] == [
+        {"level": 0, "count": 0},
+        {"level": 1, "count": 0},
+        {"level": 2, "count": 2},
+        {"level": 3, "count": 1},
+        {"level": 4, "count": 0},
+    ]
+
+
+WRITES: dict[str, Callable[[Scene], Any]] = {
+    "a new rating": lambda s: rate(s.P2, s.C2, 4),
+    "a later rating replacing one": lambda s: rate(s.P1, s.C1, 0),
+    "an earlier rating (no change)": lambda s: rate(s.P1, s.C1, 4, month=1),
+    "a rating of a provider without a business": lambda s: rate(s.P5, s.C2, 1),
+    "a completion voided": lambda s: training.completion_void(
+        completion=Completion.objects.get(provider=s.P3), reason="error", actor=None
+    ),
+    "a completion recorded": lambda s: factories.CompletionFactory(
+        provider=s.P4, module=s.M, outcome=Outcome.COMPLETED
+    ),
+    "a path assigned": lambda s: s.P4.assigned_paths.add(s.PA),
+    "a path's target raised": lambda s: raise_target(s),
+    "a provider moved to another business": lambda s: Provider.objects.filter(pk=s.P2.pk).update(
+        business=s.B3
+    ),
+    "a provider given a business": lambda s: Provider.objects.filter(pk=s.P5.pk).update(
+        business=s.B2
+    ),
+    "a provider left without business": lambda s: Provider.objects.filter(pk=s.P1.pk).update(
+        business=None
+    ),
+    "a business moved to another commune": lambda s: Business.objects.filter(pk=s.B1.pk).update(
+        commune="Morlaix"
+    ),
+    "a business moved to another office": lambda s: Business.objects.filter(pk=s.B1.pk).update(
+        office=s.O2
+    ),
+    "a business's sector changed": lambda s: Business.objects.filter(pk=s.B3.pk).update(
+        sector="food_and_drink"
+    ),
+    "a business saved unchanged": lambda s: Business.objects.get(pk=s.B2.pk).save(),
+    "a provider deleted": lambda s: Provider.objects.get(pk=s.P6.pk).delete(),
+    "standings deleted": lambda s: CurrentLevel.objects.filter(provider=s.P3).delete(),
+}
+
+
+def raise_target(s: Scene) -> None:
+    PathTarget.objects.filter(path=s.PA).update(level=4)
+    standings.rebuild()
+
+
+@pytest.mark.parametrize("write", WRITES, ids=list(WRITES))
+def test_every_write_keeps_the_counts(scene: Scene, write: str) -> None:
+    before = {group_by: figures(group_by, kept=False) for group_by in tally.GROUPINGS}
+    WRITES[write](scene)
+    assert_kept()
+    if write != "an earlier rating (no change)" and write != "a business saved unchanged":
+        after = {group_by: figures(group_by, kept=False) for group_by in tally.GROUPINGS}
+        assert after != before, "the write changed no figure: it tests nothing"
+
+
+def test_all_the_writes_in_a_row_keep_the_counts(scene: Scene) -> None:
+    for write in WRITES.values():
+        write(scene)
+    assert_kept()
+
+
+def test_merging_keeps_the_sums_and_leaves_one_row_per_cell(scene: Scene) -> None:
+    rate(scene.P1, scene.C1, 0)
+    rate(scene.P1, scene.C1, 2, month=6)
+    # PostgreSQL appends each write's differences; SQLite adds them to the cell's row.
+    appended = SkillTally.objects.filter(merged=False).exists()
+    assert appended == (connection.vendor == "postgresql")
+    before = {group_by: figures(group_by, kept=False) for group_by in tally.GROUPINGS}
+    tally.compact()
+    assert not SkillTally.objects.filter(merged=False).exists()
+    rows = SkillTally.objects.values_list("grouping", "group_key", "competency_id")
+    assert len(rows) == len(set(rows))
+    assert {g: figures(g, kept=True) for g in tally.GROUPINGS} == before
+    # Merging again changes nothing.
+    count = SkillTally.objects.count()
+    tally.compact()
+    assert SkillTally.objects.count() == count
+
+
+def test_the_counts_rebuilt_from_the_standings_equal_those_kept(scene: Scene) -> None:
+    rate(scene.P2, scene.C2, 3)
+    Business.objects.filter(pk=scene.B2.pk).update(commune="Roscoff")
+    kept = {g: figures(g, kept=True) for g in tally.GROUPINGS}
+    tally.rebuild()
+    assert not SkillTally.objects.filter(merged=False).exists()
+    assert {g: figures(g, kept=True) for g in tally.GROUPINGS} == kept
+
+
+@pytest.mark.parametrize("group_by", tally.GROUPINGS)
+def test_a_coordinators_report_reads_the_kept_counts(scene: Scene, group_by: str) -> None:
+    client = client_for(factories.CoordinatorFactory())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/reports/skills/", {"group_by": group_by})
+    assert response.status_code == 200, response.content
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert any("reports_skilltally" in query for query in sql)
+    assert not any("progress_currentlevel" in query for query in sql)
+    # The figures are those of the standings.
+    row = next(
+        row
+        for row in response.json()["rows"]
+        if row["competency"] == scene.C1.pk and row["group"] is not None
+    )
+    afresh = figures(group_by, kept=False)[(row["group"], scene.C1.pk)]
+    assert {name: row[name] for name in afresh} == afresh
+
+
+def test_a_narrowed_report_still_reads_the_standings(scene: Scene) -> None:
+    client = client_for(factories.CoordinatorFactory())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            "/api/v1/reports/skills/", {"group_by": "office", "sector": "accommodation"}
+        )
+    assert response.status_code == 200
+    assert any("progress_currentlevel" in query["sql"] for query in queries.captured_queries)
+    assert not any("reports_skilltally" in query["sql"] for query in queries.captured_queries)
