@@ -10,7 +10,9 @@ from django.db.models import Count, Max
 
 from people.models import Business, Organisation, Provider
 from progress.models import CurrentLevel, SelfAssessment
+from reports import tally
 from tests.progress.standings_check import expected_standings, stored_standings
+from tests.reports.tally_check import figures as tally_figures
 from training.models import Completion, Enrolment, Session, SessionSlot
 
 
@@ -72,6 +74,11 @@ class TestDataset:
         assert stored_standings() == expected_standings()
         assert any(evidenced for evidenced, _target in stored_standings().values())
         assert any(target for _evidenced, target in stored_standings().values())
+        # The skills report's counts are kept through the bulk load, as through the API.
+        kept = {group_by: tally_figures(group_by, kept=True) for group_by in tally.GROUPINGS}
+        assert kept == {
+            group_by: tally_figures(group_by, kept=False) for group_by in tally.GROUPINGS
+        }
         fullest = Enrolment.objects.values("session").annotate(n=Count("id")).order_by("-n")
         assert fullest[0]["n"] <= CAPACITY
         assert Session.objects.count() == SessionSlot.objects.count()

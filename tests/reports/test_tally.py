@@ -16,11 +16,12 @@ from people.models import Business, Provider
 from progress import standings
 from progress.models import CurrentLevel
 from progress.services import self_assessments_create
-from reports import selectors, tally
+from reports import tally
 from reports.models import SkillTally
 from tests import factories
 from tests.conftest import client_for
 from tests.reports.scene import Scene, at, build
+from tests.reports.tally_check import figures
 from training import services as training
 from training.models import Completion, Outcome
 
@@ -32,29 +33,6 @@ def scene(db: None) -> Scene:
     scene.objects["P6"] = factories.ProviderFactory(last_name="P6", business=scene.B3)
     rate(scene.P6, scene.C2, 2, month=2)
     return scene
-
-
-def figures(group_by: str, kept: bool) -> dict[Any, dict[str, Any]]:
-    """Each cell's figures, from the kept counts or summed from the standings."""
-    competencies = selectors._competencies({})
-    scales = selectors._scales(competencies)
-    if kept:
-        cells = selectors._cells_from_tally(group_by, competencies, scales)
-    else:
-        population = selectors._population(selectors.Scope(None), {"group_by": group_by})
-        membership = selectors._membership(
-            group_by, population, selectors.Scope(None), {"group_by": group_by}
-        )
-        cells = selectors._cells_from_standings(group_by, membership, competencies, scales)
-    naming = {"competency": None, "competency_code": "", "competency_name": ""}
-    return {
-        key: {
-            name: value
-            for name, value in selectors._skill_row(None, "", naming, cell).items()
-            if name not in (*naming, "group", "group_label")
-        }
-        for key, cell in cells.items()
-    }
 
 
 def assert_kept() -> None:
