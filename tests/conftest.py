@@ -22,11 +22,13 @@ def empty_cache() -> None:
     a rolled-back test can reuse)."""
     from django.core.cache import caches
 
+    from api import throttling
     from catalogue import snapshot
 
     for cache in caches.all():
         cache.clear()
     snapshot.forget()
+    throttling._held.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +50,14 @@ def progress_answers_kept(settings: Any) -> None:
     cache (one process here): every test that writes then reads a profile checks that the
     write invalidated it (progress/answers.py)."""
     settings.PROGRESS_CACHE_SECONDS = 300
+
+
+@pytest.fixture(autouse=True)
+def logins_kept(settings: Any) -> None:
+    """A signed token's login is served again from the process, as in production with a
+    shared cache: every test that changes a login then uses its token checks that the
+    write invalidated it (api/authentication.py)."""
+    settings.LOGIN_CACHE_SECONDS = 300
 
 
 @pytest.fixture(autouse=True)

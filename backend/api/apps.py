@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from api import authentication
+
+        authentication.connect()

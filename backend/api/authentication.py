@@ -1,21 +1,60 @@
 """Sign-in by bearer token: a signed token (JWT) first, then a partner client's token.
 
-Most requests carry a JWT. Tried first, it is checked without a query for the token
-(one for its user); a bearer token of another shape (a partner client's OAuth2 token)
-is left to the next class. A bearer token that no class accepts (unknown, expired,
-revoked) is a 401, never an anonymous request.
+Most requests carry a JWT. Tried first, it is checked without a query for the token;
+a bearer token of another shape (a partner client's OAuth2 token) is left to the next
+class. A bearer token that no class accepts (unknown, expired, revoked) is a 401, never
+an anonymous request.
+
+A JWT's login is read from the database (one query), or kept in the process: under a
+token of the shared cache (`api.tokens`) that every save or removal of the login
+replaces, as soon as it is made and again when it commits; and for
+`LOGIN_CACHE_SECONDS` at most, for writes that send no signal (a bulk update in a
+shell). A deactivated login or a changed role is thus refused or applied from the next
+request on, whichever process serves it. Kept only when the cache is shared by every
+process (`REDIS_URL`). See docs/performance.md.
 """
 
+import copy
+import time
 from typing import Any
 
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import aware_utcnow
+
+from api import tokens
 
 JWT_PARTS = 3
+# Signed tokens already checked in this process, by their text; and logins kept, by id,
+# with the token they were read under and when. Emptied when they grow past this.
+KEPT = 10_000
+_checked: dict[bytes, Token] = {}
+_logins: dict[Any, tuple[str, float, Any]] = {}
+
+
+def _login_key(user_id: Any) -> str:
+    return f"login-token:{user_id}"
+
+
+def forget_login(instance: Any, **kwargs: Any) -> None:
+    """A login was saved or removed: no process serves the login it kept any more."""
+    if settings.LOGIN_CACHE_SECONDS:
+        tokens.replace_now_and_at_commit([_login_key(instance.pk)])
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_login, sender=settings.AUTH_USER_MODEL, dispatch_uid=f"login-{signal}"
+        )
 
 
 class SignedTokenAuthentication(JWTAuthentication):
@@ -28,7 +67,46 @@ class SignedTokenAuthentication(JWTAuthentication):
         raw = self.get_raw_token(header)
         if raw is None or raw.count(b".") != JWT_PARTS - 1:
             return None
-        return super().authenticate(request)
+        validated = self.get_validated_token(raw)
+        return self.get_user(validated), validated
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """The token, its signature checked once per process; its expiry at every request."""
+        checked = _checked.get(raw_token)
+        if checked is None:
+            checked = super().get_validated_token(raw_token)
+            if len(_checked) >= KEPT:
+                _checked.clear()
+            _checked[raw_token] = checked
+        else:
+            try:
+                checked.check_exp(current_time=aware_utcnow())
+            except TokenError as exc:  # expired since it was first checked
+                del _checked[raw_token]
+                raise InvalidToken(exc.args[0]) from exc
+        return checked
+
+    def get_user(self, validated_token: Token) -> Any:
+        seconds = settings.LOGIN_CACHE_SECONDS
+        if not seconds:
+            return super().get_user(validated_token)
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError:
+            return super().get_user(validated_token)  # refused as usual
+        # The token first, then the login: read under a token that its writes replace.
+        [token] = tokens.current([_login_key(user_id)])
+        kept = _logins.get(user_id)
+        now = time.monotonic()
+        if kept is None or kept[0] != token or now - kept[1] > seconds:
+            user = super().get_user(validated_token)  # refuses an unknown or inactive login
+            if len(_logins) >= KEPT:
+                _logins.clear()
+            _logins[user_id] = (token, now, user)
+        else:
+            user = kept[2]  # active: an inactive login is refused, never kept
+        # Each request its own copy: what one request caches or changes on it stays there.
+        return copy.copy(user)
 
 
 class RefuseUnknownBearer(BaseAuthentication):

@@ -206,6 +206,14 @@ if PROGRESS_CACHE_SECONDS and not REDIS_URL and not DEBUG:
     raise ImproperlyConfigured(
         "PROGRESS_CACHE_SECONDS needs REDIS_URL: its tokens must be seen by every process."
     )
+# How long at most a process serves again a login it read for a signed token (seconds; 0:
+# read at every request); a save of the login invalidates it at once, through a token
+# every process must see: 0 (off) unless the cache is shared. See api/authentication.py.
+LOGIN_CACHE_SECONDS = envint("LOGIN_CACHE_SECONDS", 60 if REDIS_URL else 0)
+if LOGIN_CACHE_SECONDS and not REDIS_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "LOGIN_CACHE_SECONDS needs REDIS_URL: its tokens must be seen by every process."
+    )
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BACKEND_DIR / "locale"]

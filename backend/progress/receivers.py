@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from catalogue import signals as catalogue_signals
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import answers, standings
@@ -80,12 +81,16 @@ def on_assigned_paths(
 def on_module_competency(instance: ModuleCompetency, **kwargs: Any) -> None:
     """What a module teaches moved: the evidenced levels of those who completed it follow."""
     standings.refresh_evidence_where(COMPLETED_MODULE, [instance.module_id])
-    answers.forget_all()
 
 
 def on_path_target(instance: PathTarget, **kwargs: Any) -> None:
     """A path's target moved: the targets of those following it follow."""
     standings.refresh_targets_where(FOLLOWING_PATH, [instance.path_id, instance.path_id])
+
+
+def on_catalogue(**kwargs: Any) -> None:
+    """Any write to the catalogue (names, what a module teaches, a path's targets, ...):
+    kept profiles are no longer served (they are not keyed by the catalogue's version)."""
     answers.forget_all()
 
 
@@ -108,6 +113,9 @@ def connect() -> None:
     for fact in (SelfAssessment, CurrentLevel):
         for signal in (post_save, post_delete):
             signal.connect(on_provider_fact, sender=fact, dispatch_uid=f"answers-{fact.__name__}")
+    for watched in catalogue_signals.WATCHED:
+        for signal in (post_save, post_delete):
+            signal.connect(on_catalogue, sender=watched, dispatch_uid=f"answers-{watched.__name__}")
     m2m_changed.connect(
         on_assigned_paths, sender=Provider.assigned_paths.through, dispatch_uid="standings-paths"
     )

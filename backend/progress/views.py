@@ -140,8 +140,8 @@ def _progress_response(request: Request, provider_id: int) -> HttpResponseBase:
             raise Http404
         return Response(found)
 
-    def compute(version: int) -> tuple[bytes, dt.datetime | None] | None:
-        found = selectors.provider_progress_until(provider_id=provider_id, version=version)
+    def compute() -> tuple[bytes, dt.datetime | None] | None:
+        found = selectors.provider_progress_until(provider_id=provider_id)
         if found is None:
             return None
         progress, until = found

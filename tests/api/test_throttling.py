@@ -49,6 +49,24 @@ class TestRates:
         assert_throttled(here.get(URL))
         assert there.get(URL).status_code == 200
 
+    def test_a_process_takes_the_allowance_a_few_requests_at_a_time(self, settings):
+        """200 a day: taken two at a time; what a process holds and loses (another process
+        holds it) is never given twice, so the rate is never passed."""
+        from django.core.cache import cache
+
+        from api import throttling
+
+        settings.THROTTLE_RATES = {"user": "200/day", "anon": None}
+        user = CoordinatorFactory()
+        client = client_for(user)
+        assert client.get(URL).status_code == 200
+        [key] = throttling._held
+        assert throttling._held[key] == 1
+        assert cache.get(key) == 2
+        throttling._held.clear()  # held by another process from now on
+        statuses = [client.get(URL).status_code for _ in range(200)]
+        assert statuses == [200] * 198 + [429] * 2
+
     def test_no_limit_when_none(self, settings):
         settings.THROTTLE_RATES = {"user": None, "anon": None}
         client = client_for(CoordinatorFactory())

@@ -83,7 +83,7 @@ class TestServedAgain:
         with CaptureQueriesContext(connection) as queries:
             second = coordinator_reads(learner)
         assert second == first
-        assert len(queries) == 2  # the login and the catalogue's version
+        assert len(queries) == 0  # the login is kept, the tokens are in the cache
 
     def test_a_modules_sessions_are_read_once_for_everyone(self, learner, world, coordinator_reads):
         _session_for(world)
@@ -92,7 +92,7 @@ class TestServedAgain:
         coordinator_reads(learner)
         with CaptureQueriesContext(connection) as queries:
             body = coordinator_reads(other)
-        assert len(queries) == 3  # the login, the catalogue's version, the facts
+        assert len(queries) == 1  # the facts (with the catalogue's version)
         assert body == fresh(other)
         assert [len(r["sessions"]) for r in body["recommendations"]] == [1]
 
@@ -100,7 +100,7 @@ class TestServedAgain:
         own = client_for(learner.user).get("/api/v1/providers/me/progress/")
         with CaptureQueriesContext(connection) as queries:
             assert coordinator_reads(learner) == own.json()
-        assert len(queries) == 2
+        assert len(queries) == 1  # the coordinator's login, read for the first time
 
     def test_each_language_has_its_own(self, learner, world):
         world["strategy"].name_en = "Strategy"
@@ -121,14 +121,14 @@ class TestServedAgain:
         coordinator_reads(learner)
         with CaptureQueriesContext(connection) as queries:
             coordinator_reads(learner)
-        assert len(queries) == 5  # login, version, facts, sessions, their enrolments
+        assert len(queries) == 3  # the facts, the sessions, their enrolments
 
     def test_an_unknown_provider_is_not_kept(self, db):
         client = client_for(CoordinatorFactory())
         assert client.get(READ.format(999_999)).status_code == 404
         with CaptureQueriesContext(connection) as queries:
             assert client.get(READ.format(999_999)).status_code == 404
-        assert len(queries) == 3  # the login, the catalogue's version, the facts: asked again
+        assert len(queries) == 1  # the facts: asked again
 
 
 def _session_for(world: dict[str, Any]) -> Any:
@@ -306,13 +306,13 @@ class TestExpiry:
         monkeypatch.setattr(time, "time", lambda: now + later)  # the cache's clock
         with CaptureQueriesContext(connection) as queries:
             coordinator_reads(learner)
-        assert (len(queries) == 2) is kept
+        assert (len(queries) == 0) is kept
 
     def test_an_answer_is_not_kept_past_the_start_of_a_session_it_considered(self):
         calls = []
 
-        def compute(version: int) -> tuple[bytes, dt.datetime | None]:
-            calls.append(version)
+        def compute() -> tuple[bytes, dt.datetime | None]:
+            calls.append(1)
             return b"{}", timezone.now() - dt.timedelta(seconds=1)
 
         provider = ProviderFactory()
@@ -323,8 +323,8 @@ class TestExpiry:
     def test_without_a_session_it_is_kept_for_the_settings_time(self):
         calls = []
 
-        def compute(version: int) -> tuple[bytes, dt.datetime | None]:
-            calls.append(version)
+        def compute() -> tuple[bytes, dt.datetime | None]:
+            calls.append(1)
             return b"{}", None
 
         provider = ProviderFactory()
@@ -370,9 +370,10 @@ class TestWithRedis:
         before = coordinator_reads(learner)
         with CaptureQueriesContext(connection) as queries:
             assert coordinator_reads(learner) == before
-        assert len(queries) == 2
+        assert len(queries) == 0
         redis_keys = redis.Redis.from_url(REDIS_URL).keys(f"{cache.key_prefix}:*")
-        assert {key.decode().split(":")[-2] for key in redis_keys} == {"progress-token"}
+        kinds = {key.decode().split(":")[-2] for key in redis_keys}
+        assert kinds == {"progress-token", "login-token"}
         EnrolmentFactory(session=session, provider=ProviderFactory())
         after = coordinator_reads(learner)
         assert after == fresh(learner)
