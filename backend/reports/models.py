@@ -50,3 +50,24 @@ class SkillTally(models.Model):
 LEVELS = range(21)
 for value in LEVELS:
     SkillTally.add_to_class(f"level_{value}", models.IntegerField())
+
+
+class GroupSize(models.Model):
+    """How many providers one group has (by their business), kept like SkillTally."""
+
+    grouping = models.CharField(max_length=8)
+    group_key = models.CharField(max_length=120)
+    providers = models.IntegerField()
+    merged = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["grouping", "group_key"],
+                condition=models.Q(merged=False),
+                name="groupsize_unmerged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grouping} {self.group_key or '-'}: {self.providers}"

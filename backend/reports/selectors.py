@@ -272,7 +272,11 @@ def _group_sizes(membership: QuerySet[Any], group_by: str) -> Groups:
             f"SELECT m.group_key, COUNT(*) FROM ({sql}) m GROUP BY m.group_key",
             params,
         )
-        counted = dict(cursor.fetchall())
+        return _counted_groups(group_by, dict(cursor.fetchall()))
+
+
+def _counted_groups(group_by: str, counted: dict[Any, int]) -> Groups:
+    """The groups, named, from how many providers each has (by key; None: no group)."""
     groups = Groups()
     groups.labels = _group_labels(group_by, set(counted))
     groups.counted = {None if key is None else str(key): n for key, n in counted.items()}
@@ -526,7 +530,11 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     competencies = _competencies(params)
     scales = _scales(competencies)
     if _tallied(scope, params):
-        groups = _group_sizes(membership, group_by)
+        tally.compact()
+        sizes: dict[Any, int] = tally.sizes(group_by)
+        if group_by == "office":  # kept as text beside communes and sectors
+            sizes = {None if key is None else int(key): n for key, n in sizes.items()}
+        groups = _counted_groups(group_by, sizes)
         cells = _cells_from_tally(group_by, competencies, scales)
     elif params.get("since") is None and params.get("until") is None:
         groups = _group_sizes(membership, group_by)

@@ -1,12 +1,14 @@
 """The skills report's counts, kept by the database on every write of a standing.
 
 `reports_skilltally` holds, per grouping (office, commune, sector), group and competency,
-the sums the report divides and how many providers rate themselves at each level.
-Triggers add to it the difference each write makes:
+the sums the report divides and how many providers rate themselves at each level;
+`reports_groupsize`, how many providers each group has. Triggers add to them the
+difference each write makes:
 
 - a standing (progress_currentlevel) inserted, updated or deleted;
+- a provider added or removed;
 - a provider moved to another business, or a business to another office, commune or
-  sector: their standings leave the old groups and join the new ones.
+  sector: they and their standings leave the old groups and join the new ones.
 
 On PostgreSQL, a statement-level trigger with transition tables sums a whole statement's
 rows once (a refresh of a thousand standings costs one INSERT), and the differences are
@@ -16,6 +18,7 @@ each read. SQLite has one writer at a time, so its triggers add to the group's o
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -23,7 +26,6 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from reports.models import LEVELS
 
-TABLE = "reports_skilltally"
 GROUPINGS = ("office", "commune", "sector")
 
 # Each figure: its column, and what one standing adds to it (src.* are the standing's
@@ -46,10 +48,32 @@ FIGURES = [
     ("under_confident", "CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END"),
     ("difference_sum", "COALESCE(src.level - src.evidenced_level, 0)"),
 ] + [(f"level_{v}", f"CASE WHEN src.level = {v} THEN 1 ELSE 0 END") for v in LEVELS]
-COLUMNS = ", ".join(name for name, _ in FIGURES)
-KEY = "grouping, group_key, competency_id"
 
-# A standing's group in each grouping, from its business's columns ("" for none).
+
+@dataclass(frozen=True)
+class Kept:
+    """A table of kept counts: its key beyond the group, and its figures."""
+
+    table: str
+    key: tuple[str, ...]
+    figures: list[tuple[str, str]]
+    # Standings with no level and no evidence count in no figure and are left out.
+    where: str = "TRUE"
+
+    @property
+    def columns(self) -> str:
+        return ", ".join(("grouping", "group_key", *self.key))
+
+
+SKILLS = Kept(
+    "reports_skilltally",
+    ("competency_id",),
+    FIGURES,
+    "src.level IS NOT NULL OR src.evidenced_level IS NOT NULL",
+)
+SIZES = Kept("reports_groupsize", (), [("providers", "1")])
+
+# A row's group in each grouping, from its business's columns ("" for none).
 GROUP_KEY = (
     "COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) "
     "WHEN 'commune' THEN src.commune ELSE src.sector END, '')"
@@ -57,94 +81,136 @@ GROUP_KEY = (
 GROUPING_ROWS = " UNION ALL ".join(f"SELECT '{name}' AS grouping" for name in GROUPINGS)
 
 
-def append_sql(source: str, merged: bool = False, upsert: bool = False) -> str:
+def append_sql(kept: Kept, source: str, merged: bool = False, upsert: bool = False) -> str:
     """INSERT the differences made by `source`: rows of (sign, office_id, commune, sector,
-    competency_id, level, evidenced_level, target_level), summed per group and
-    competency; with `upsert`, added to the group's row (SQLite). Standings with no level
-    and no evidence count in no figure and are left out."""
-    sums = [f"SUM(src.sign * {expression})" for _, expression in FIGURES]
-    added = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name, _ in FIGURES)
+    then the standing's competency_id, level, evidenced_level, target_level for the
+    skills), summed per group (and competency); with `upsert`, added to the group's row
+    (SQLite)."""
+    names = [name for name, _ in kept.figures]
+    sums = [f"SUM(src.sign * {expression})" for _, expression in kept.figures]
+    key = ", ".join(["g.grouping", GROUP_KEY, *(f"src.{column}" for column in kept.key)])
+    added = ", ".join(f"{name} = {kept.table}.{name} + excluded.{name}" for name in names)
     return f"""
-        INSERT INTO {TABLE} ({KEY}, {COLUMNS}, merged)
-        SELECT g.grouping, {GROUP_KEY}, src.competency_id, {", ".join(sums)},
-            {"TRUE" if merged or upsert else "FALSE"}
+        INSERT INTO {kept.table} ({kept.columns}, {", ".join(names)}, merged)
+        SELECT {key}, {", ".join(sums)}, {"TRUE" if merged or upsert else "FALSE"}
         FROM ({source}) src CROSS JOIN ({GROUPING_ROWS}) g
-        WHERE src.level IS NOT NULL OR src.evidenced_level IS NOT NULL
-        GROUP BY g.grouping, {GROUP_KEY}, src.competency_id
+        WHERE {kept.where}
+        GROUP BY {key}
         HAVING {" OR ".join(f"{total} <> 0" for total in sums)}
-        {f"ON CONFLICT ({KEY}) DO UPDATE SET {added}" if upsert else ""}
+        {f"ON CONFLICT ({kept.columns}) DO UPDATE SET {added}" if upsert else ""}
     """
 
 
 STANDING = "f.competency_id, f.level, f.evidenced_level, f.target_level"
+BUSINESS = "b.office_id, b.commune, b.sector"
 
 
 def standings(rows: str, sign: str) -> str:
     """`rows` (standings) with their provider's business's groups."""
     return (
-        f"SELECT {sign} AS sign, b.office_id, b.commune, b.sector, {STANDING} FROM {rows} f "
+        f"SELECT {sign} AS sign, {BUSINESS}, {STANDING} FROM {rows} f "
         "JOIN people_provider p ON p.id = f.provider_id "
         "LEFT JOIN people_business b ON b.id = p.business_id"
     )
 
 
-def provider_moved(old: str, new: str) -> str:
-    """A provider's standings, leaving their old business's groups for the new one's."""
+def providers(rows: str, sign: str) -> str:
+    """`rows` (providers) with their business's groups."""
+    return (
+        f"SELECT {sign} AS sign, {BUSINESS} FROM {rows} p "
+        "LEFT JOIN people_business b ON b.id = p.business_id"
+    )
+
+
+def one_provider(row: str, sign: str) -> str:
+    """The provider `row` (OLD or NEW in a row trigger) with their business's groups."""
+    return (
+        f"SELECT {sign} AS sign, {BUSINESS} FROM (SELECT 1 AS one) x "
+        f"LEFT JOIN people_business b ON b.id = {row}.business_id"
+    )
+
+
+def provider_moved(kept: Kept) -> str:
+    """A provider (and their standings) leaving their old business's groups for the new's."""
+    if kept is SIZES:
+        return f"{one_provider('OLD', '-1')} UNION ALL {one_provider('NEW', '1')}"
     return " UNION ALL ".join(
-        f"SELECT {sign} AS sign, b.office_id, b.commune, b.sector, {STANDING} "
+        f"SELECT {sign} AS sign, {BUSINESS}, {STANDING} "
         f"FROM progress_currentlevel f LEFT JOIN people_business b ON b.id = {row}.business_id "
         f"WHERE f.provider_id = {row}.id"
-        for sign, row in (("-1", old), ("1", new))
+        for sign, row in (("-1", "OLD"), ("1", "NEW"))
     )
 
 
-def business_moved(old: str, new: str) -> str:
-    """A business's providers' standings, leaving its old groups for its new ones."""
+def business_moved(kept: Kept) -> str:
+    """A business's providers (and their standings), leaving its old groups for its new."""
+    rows = (
+        "people_provider p"
+        if kept is SIZES
+        else ("progress_currentlevel f JOIN people_provider p ON p.id = f.provider_id")
+    )
+    columns = "" if kept is SIZES else f", {STANDING}"
     return " UNION ALL ".join(
-        f"SELECT {sign} AS sign, {row}.office_id, {row}.commune, {row}.sector, {STANDING} "
-        "FROM progress_currentlevel f JOIN people_provider p ON p.id = f.provider_id "
-        f"WHERE p.business_id = {row}.id"
-        for sign, row in (("-1", old), ("1", new))
+        f"SELECT {sign} AS sign, {row}.office_id, {row}.commune, {row}.sector{columns} "
+        f"FROM {rows} WHERE p.business_id = {row}.id"
+        for sign, row in (("-1", "OLD"), ("1", "NEW"))
     )
+
+
+MOVES = {
+    "people_provider": ("business_id", provider_moved),
+    "people_business": ("office_id, commune, sector", business_moved),
+}
 
 
 def _postgresql_triggers() -> tuple[list[str], list[str]]:
     create: list[str] = []
     drop: list[str] = []
-    standing_events = {
-        "insert": ("REFERENCING NEW TABLE AS new_rows", standings("new_rows", "1")),
-        "update": (
-            "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            f"{standings('old_rows', '-1')} UNION ALL {standings('new_rows', '1')}",
-        ),
-        "delete": ("REFERENCING OLD TABLE AS old_rows", standings("old_rows", "-1")),
-    }
-    for event, (referencing, source) in standing_events.items():
-        name = f"skilltally_standing_{event}"
-        create += [
-            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
-            f"{append_sql(source)}; RETURN NULL; END $$ LANGUAGE plpgsql;",
-            f"CREATE TRIGGER {name} AFTER {event.upper()} ON progress_currentlevel "
-            f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
-        ]
-        drop += [
-            f"DROP TRIGGER IF EXISTS {name} ON progress_currentlevel;",
-            f"DROP FUNCTION IF EXISTS {name}();",
-        ]
-    moves = {
-        "people_provider": ("business_id", provider_moved("OLD", "NEW")),
-        "people_business": ("office_id, commune, sector", business_moved("OLD", "NEW")),
-    }
-    for table, (columns, source) in moves.items():
-        name = f"skilltally_{table}_moved"
-        create += [
-            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
-            f"{append_sql(source)}; RETURN NULL; END $$ LANGUAGE plpgsql;",
-            f"CREATE TRIGGER {name} AFTER UPDATE OF {columns} ON {table} FOR EACH ROW "
-            f"WHEN (({_row(columns, 'OLD')}) IS DISTINCT FROM ({_row(columns, 'NEW')})) "
-            f"EXECUTE FUNCTION {name}();",
-        ]
-        drop += [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"]
+
+    def trigger(name: str, table: str, when: str, statements: list[str]) -> None:
+        create.extend(
+            [
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
+                f"{'; '.join(statements)}; RETURN NULL; END $$ LANGUAGE plpgsql;",
+                f"CREATE TRIGGER {name} AFTER {when} EXECUTE FUNCTION {name}();",
+            ]
+        )
+        drop.extend(
+            [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"]
+        )
+
+    # Statement-level, with transition tables: a statement's rows are summed once.
+    whole_statements = [
+        ("progress_currentlevel", SKILLS, standings, ["insert", "update", "delete"]),
+        ("people_provider", SIZES, providers, ["insert", "delete"]),
+    ]
+    for table, kept, rows, events in whole_statements:
+        for event in events:
+            referencing = {
+                "insert": "NEW TABLE AS new_rows",
+                "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                "delete": "OLD TABLE AS old_rows",
+            }[event]
+            source = {
+                "insert": rows("new_rows", "1"),
+                "update": f"{rows('old_rows', '-1')} UNION ALL {rows('new_rows', '1')}",
+                "delete": rows("old_rows", "-1"),
+            }[event]
+            trigger(
+                f"tally_{table}_{event}",
+                table,
+                f"{event.upper()} ON {table} REFERENCING {referencing} FOR EACH STATEMENT",
+                [append_sql(kept, source)],
+            )
+    # Row-level: one provider or business moving between groups.
+    for table, (columns, moved) in MOVES.items():
+        changed = f"({_row(columns, 'OLD')}) IS DISTINCT FROM ({_row(columns, 'NEW')})"
+        trigger(
+            f"tally_{table}_moved",
+            table,
+            f"UPDATE OF {columns} ON {table} FOR EACH ROW WHEN ({changed})",
+            [append_sql(kept, moved(kept)) for kept in (SKILLS, SIZES)],
+        )
     return create, drop
 
 
@@ -153,49 +219,61 @@ def _row(columns: str, alias: str) -> str:
 
 
 def _sqlite_triggers() -> tuple[list[str], list[str]]:
-    def one(row: str, sign: str) -> str:
+    def standing(row: str, sign: str) -> str:
         return (
-            f"SELECT {sign} AS sign, b.office_id, b.commune, b.sector, {row}.competency_id, "
-            f"{row}.level, {row}.evidenced_level, {row}.target_level FROM people_provider p "
+            f"SELECT {sign} AS sign, {BUSINESS}, {row}.competency_id, {row}.level, "
+            f"{row}.evidenced_level, {row}.target_level FROM people_provider p "
             f"LEFT JOIN people_business b ON b.id = p.business_id WHERE p.id = {row}.provider_id"
         )
 
     sources = {
-        ("insert", "progress_currentlevel", "INSERT"): one("NEW", "1"),
-        ("update", "progress_currentlevel", "UPDATE"): f"{one('OLD', '-1')} UNION ALL "
-        f"{one('NEW', '1')}",
-        ("delete", "progress_currentlevel", "DELETE"): one("OLD", "-1"),
-        ("moved", "people_provider", "UPDATE OF business_id"): provider_moved("OLD", "NEW"),
-        ("moved", "people_business", "UPDATE OF office_id, commune, sector"): business_moved(
-            "OLD", "NEW"
-        ),
+        ("progress_currentlevel", "insert", "INSERT"): [(SKILLS, standing("NEW", "1"))],
+        ("progress_currentlevel", "update", "UPDATE"): [
+            (SKILLS, f"{standing('OLD', '-1')} UNION ALL {standing('NEW', '1')}")
+        ],
+        ("progress_currentlevel", "delete", "DELETE"): [(SKILLS, standing("OLD", "-1"))],
+        ("people_provider", "insert", "INSERT"): [(SIZES, one_provider("NEW", "1"))],
+        ("people_provider", "delete", "DELETE"): [(SIZES, one_provider("OLD", "-1"))],
     }
+    for table, (columns, moved) in MOVES.items():
+        sources[(table, "moved", f"UPDATE OF {columns}")] = [
+            (kept, moved(kept)) for kept in (SKILLS, SIZES)
+        ]
     create: list[str] = []
     drop: list[str] = []
-    for (event, table, when), source in sources.items():
-        name = f"skilltally_{table}_{event}"
+    for (table, event, when), statements in sources.items():
+        name = f"tally_{table}_{event}"
+        body = "; ".join(append_sql(kept, source, upsert=True) for kept, source in statements)
         create.append(
-            f"CREATE TRIGGER {name} AFTER {when} ON {table} FOR EACH ROW "
-            f"BEGIN {append_sql(source, upsert=True)}; END;"
+            f"CREATE TRIGGER {name} AFTER {when} ON {table} FOR EACH ROW BEGIN {body}; END;"
         )
         drop.append(f"DROP TRIGGER IF EXISTS {name};")
-    # One row per group and competency, which the triggers add to.
-    create.append(f"CREATE UNIQUE INDEX skilltally_one_row ON {TABLE} ({KEY});")
-    drop.append("DROP INDEX IF EXISTS skilltally_one_row;")
+    # One row per group (and competency), which the triggers add to.
+    for kept in (SKILLS, SIZES):
+        create.append(f"CREATE UNIQUE INDEX {kept.table}_one_row ON {kept.table} ({kept.columns});")
+        drop.append(f"DROP INDEX IF EXISTS {kept.table}_one_row;")
     return create, drop
 
 
 def triggers_sql(vendor: str) -> tuple[list[str], list[str]]:
-    """The statements that create the tally's triggers, and those that drop them."""
+    """The statements that create the triggers, and those that drop them."""
     return _postgresql_triggers() if vendor == "postgresql" else _sqlite_triggers()
+
+
+def _count_all(cursor: Any) -> None:
+    for kept, source in (
+        (SKILLS, standings("progress_currentlevel", "1")),
+        (SIZES, providers("people_provider", "1")),
+    ):
+        cursor.execute(f"DELETE FROM {kept.table}")
+        cursor.execute(append_sql(kept, source, merged=True))
 
 
 def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in triggers_sql(schema_editor.connection.vendor)[0]:
         schema_editor.execute(statement, params=None)
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(append_sql(standings("progress_currentlevel", "1"), merged=True))
+        _count_all(cursor)
 
 
 def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -204,21 +282,20 @@ def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 def rebuild() -> None:
-    """Count every standing afresh: the same counts as those kept, in one row per group
-    and competency (the tests compare the two)."""
+    """Count every standing and provider afresh: the same counts as those kept, in one
+    row per group (and competency); the tests compare the two."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(append_sql(standings("progress_currentlevel", "1"), merged=True))
+        _count_all(cursor)
 
 
-# Compactions take turns (two deleting the same rows in different orders could deadlock);
-# one that finds another under way leaves the merge to it.
+# Merges take turns (two deleting the same rows in different orders could deadlock); one
+# that finds another under way leaves the work to it.
 COMPACTION_LOCK = 0x5CA11E  # pg_try_advisory_xact_lock's key
 
 
 def compact() -> None:
     """Merge the differences appended since the last merge (PostgreSQL) into one row per
-    group and competency, in one statement.
+    group (and competency), both tables in one statement.
 
     What the rows add up to never changes: each row deleted is added back, summed, by the
     same statement, and rows appended meanwhile are left for the next merge. So readers
@@ -226,25 +303,40 @@ def compact() -> None:
     """
     if connection.vendor != "postgresql":
         return
-    sums = ", ".join(f"SUM({name})" for name, _ in FIGURES)
-    nonzero = " OR ".join(f"SUM({name}) <> 0" for name, _ in FIGURES)
+    steps = ["held AS (SELECT pg_try_advisory_xact_lock(%s) AS yes)"]
+    for index, kept in enumerate((SKILLS, SIZES)):
+        names = ", ".join(name for name, _ in kept.figures)
+        sums = ", ".join(f"SUM({name})" for name, _ in kept.figures)
+        nonzero = " OR ".join(f"SUM({name}) <> 0" for name, _ in kept.figures)
+        same = " AND ".join(
+            f"t.{column} = touched_{index}.{column}" for column in kept.columns.split(", ")
+        )
+        steps += [
+            f"touched_{index} AS (SELECT DISTINCT {kept.columns} FROM {kept.table} "
+            "WHERE NOT merged AND (SELECT yes FROM held))",
+            f"gone_{index} AS (DELETE FROM {kept.table} t USING touched_{index} "
+            f"WHERE {same} RETURNING t.*)",
+            f"merged_{index} AS (INSERT INTO {kept.table} ({kept.columns}, {names}, merged) "
+            f"SELECT {kept.columns}, {sums}, TRUE FROM gone_{index} GROUP BY {kept.columns} "
+            f"HAVING {nonzero} RETURNING 1)",
+        ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            WITH touched AS (
-                SELECT DISTINCT {KEY} FROM {TABLE}
-                WHERE NOT merged AND (SELECT pg_try_advisory_xact_lock(%s))
-            ), gone AS (
-                DELETE FROM {TABLE} t USING touched
-                WHERE t.grouping = touched.grouping AND t.group_key = touched.group_key
-                    AND t.competency_id = touched.competency_id
-                RETURNING t.*
-            )
-            INSERT INTO {TABLE} ({KEY}, {COLUMNS}, merged)
-            SELECT {KEY}, {sums}, TRUE FROM gone GROUP BY {KEY} HAVING {nonzero}
-            """,
+            f"WITH {', '.join(steps)} SELECT (SELECT COUNT(*) FROM merged_0), "
+            "(SELECT COUNT(*) FROM merged_1)",
             [COMPACTION_LOCK],
         )
+
+
+def sizes(grouping: str) -> dict[str | None, int]:
+    """How many providers each group has (None: those with no group)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT NULLIF(group_key, ''), SUM(providers) FROM {SIZES.table} "
+            "WHERE grouping = %s GROUP BY group_key HAVING SUM(providers) > 0",
+            [grouping],
+        )
+        return dict(cursor.fetchall())
 
 
 def cells(grouping: str, competency_ids: Iterable[int], levels: list[int]) -> list[tuple[Any, ...]]:
@@ -254,12 +346,11 @@ def cells(grouping: str, competency_ids: Iterable[int], levels: list[int]) -> li
     ids = list(competency_ids)
     if not ids:
         return []
-    compact()
     sums = ", ".join(f"SUM({name})" for name, _ in FIGURES[:10])
     distribution = "".join(f", SUM(level_{int(value)})" for value in levels)
     sql = f"""
         SELECT NULLIF(group_key, ''), competency_id, {sums} {distribution}
-        FROM {TABLE}
+        FROM {SKILLS.table}
         WHERE grouping = %s AND competency_id IN ({", ".join(["%s"] * len(ids))})
         GROUP BY group_key, competency_id
         HAVING SUM(assessed) > 0 OR SUM(evidenced) > 0

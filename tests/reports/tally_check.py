@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from reports import selectors
+from reports import selectors, tally
 
 
 def figures(group_by: str, kept: bool) -> dict[Any, dict[str, Any]]:
@@ -26,3 +26,14 @@ def figures(group_by: str, kept: bool) -> dict[Any, dict[str, Any]]:
         }
         for key, cell in cells.items()
     }
+
+
+def sizes(group_by: str, kept: bool) -> dict[Any, int]:
+    """How many providers each group has, as kept or counted afresh."""
+    if kept:
+        return {None if key is None else str(key): n for key, n in tally.sizes(group_by).items()}
+    population = selectors._population(selectors.Scope(None), {"group_by": group_by})
+    membership = selectors._membership(
+        group_by, population, selectors.Scope(None), {"group_by": group_by}
+    )
+    return dict(selectors._group_sizes(membership, group_by).sizes())

@@ -17,11 +17,11 @@ from progress import standings
 from progress.models import CurrentLevel
 from progress.services import self_assessments_create
 from reports import tally
-from reports.models import SkillTally
+from reports.models import GroupSize, SkillTally
 from tests import factories
 from tests.conftest import client_for
 from tests.reports.scene import Scene, at, build
-from tests.reports.tally_check import figures
+from tests.reports.tally_check import figures, sizes
 from training import services as training
 from training.models import Completion, Outcome
 
@@ -40,6 +40,14 @@ def assert_kept() -> None:
         afresh = figures(group_by, kept=False)
         assert afresh, group_by
         assert figures(group_by, kept=True) == afresh, group_by
+        assert sizes(group_by, kept=True) == sizes(group_by, kept=False), group_by
+
+
+def everything() -> dict[str, Any]:
+    return {
+        group_by: (figures(group_by, kept=False), sizes(group_by, kept=False))
+        for group_by in tally.GROUPINGS
+    }
 
 
 def rate(provider: Provider, competency: Any, level: int, month: int = 5) -> None:
@@ -99,6 +107,8 @@ WRITES: dict[str, Callable[[Scene], Any]] = {
     ),
     "a business saved unchanged": lambda s: Business.objects.get(pk=s.B2.pk).save(),
     "a provider deleted": lambda s: Provider.objects.get(pk=s.P6.pk).delete(),
+    "a provider added": lambda s: factories.ProviderFactory(business=s.B2),
+    "a provider added without business": lambda s: factories.ProviderFactory(business=None),
     "standings deleted": lambda s: CurrentLevel.objects.filter(provider=s.P3).delete(),
 }
 
@@ -110,12 +120,11 @@ def raise_target(s: Scene) -> None:
 
 @pytest.mark.parametrize("write", WRITES, ids=list(WRITES))
 def test_every_write_keeps_the_counts(scene: Scene, write: str) -> None:
-    before = {group_by: figures(group_by, kept=False) for group_by in tally.GROUPINGS}
+    before = everything()
     WRITES[write](scene)
     assert_kept()
     if write != "an earlier rating (no change)" and write != "a business saved unchanged":
-        after = {group_by: figures(group_by, kept=False) for group_by in tally.GROUPINGS}
-        assert after != before, "the write changed no figure: it tests nothing"
+        assert everything() != before, "the write changed no figure: it tests nothing"
 
 
 def test_all_the_writes_in_a_row_keep_the_counts(scene: Scene) -> None:
@@ -133,8 +142,11 @@ def test_merging_keeps_the_sums_and_leaves_one_row_per_cell(scene: Scene) -> Non
     before = {group_by: figures(group_by, kept=False) for group_by in tally.GROUPINGS}
     tally.compact()
     assert not SkillTally.objects.filter(merged=False).exists()
+    assert not GroupSize.objects.filter(merged=False).exists()
     rows = SkillTally.objects.values_list("grouping", "group_key", "competency_id")
     assert len(rows) == len(set(rows))
+    groups = GroupSize.objects.values_list("grouping", "group_key")
+    assert len(groups) == len(set(groups))
     assert {g: figures(g, kept=True) for g in tally.GROUPINGS} == before
     # Merging again changes nothing.
     count = SkillTally.objects.count()
