@@ -13,7 +13,6 @@ from django.db.models import Count, DateTimeField, F, IntegerField, QuerySet, Va
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from rest_framework import serializers
 
 from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from catalogue.models import CatalogueVersion
@@ -229,12 +228,13 @@ def provider_progress_until(
     }, until
 
 
-_DATETIME = serializers.DateTimeField()
-
-
 def _datetime(value: dt.datetime | None) -> str | None:
-    """A moment as every other answer writes it (in the site's time zone)."""
-    return None if value is None else _DATETIME.to_representation(value)
+    """A moment as every other answer writes it (DRF's `DateTimeField`: ISO 8601 in the
+    site's time zone, `Z` for UTC), without the field's machinery on every date."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _paths(
