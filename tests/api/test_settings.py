@@ -79,6 +79,19 @@ def test_kept_progress_answers_need_a_shared_cache_in_production():
     assert run_check({**env, "REDIS_URL": "redis://127.0.0.1:6379/9"}).returncode == 0
 
 
+def test_kept_logins_need_a_shared_cache_in_production():
+    """Without Redis each process would keep a login that another process deactivated."""
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-test-secret-" + "x" * 40,
+        "LOGIN_CACHE_SECONDS": "60",
+    }
+    result = run_check(env)
+    assert result.returncode != 0
+    assert "LOGIN_CACHE_SECONDS needs REDIS_URL" in result.stderr
+    assert run_check({**env, "REDIS_URL": "redis://127.0.0.1:6379/9"}).returncode == 0
+
+
 def test_a_database_url_that_is_neither_sqlite_nor_postgres_is_refused():
     result = run_check({"DATABASE_URL": "mysql://root@localhost/x"})
     assert result.returncode != 0
