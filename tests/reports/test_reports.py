@@ -176,6 +176,8 @@ class TestSkillsReport:
             assert response.status_code == 200
             return response, len(queries)
 
+        # A first request: the caller's login is kept from then on (api/authentication.py).
+        ask(coordinator_client, group_by="sector")
         first, computed = ask(coordinator_client)
         assert first["Age"] == "0"
         assert first["Cache-Control"] == "private, max-age=60"
@@ -187,11 +189,11 @@ class TestSkillsReport:
         )
         again, served = ask(coordinator_client)
         assert again.content == first.content  # the rating is not in it yet
-        assert served == 1 < computed  # the caller's login only
+        assert served == 0 < computed  # not a query
         # Another question or another scope: computed, with the rating.
         _, other = ask(coordinator_client, ordering="mean_level")
         assert other == computed
-        assert ask(partner)[1] > 1
+        assert ask(partner)[1] > 0
         fresh = rows_by(ask(coordinator_client, ordering="mean_level")[0].json(), scene)
         assert fresh[("BIT Nord", "C1")] != rows_by(first.json(), scene)[("BIT Nord", "C1")]
         settings.REPORT_CACHE_SECONDS = 0
@@ -219,6 +221,7 @@ class TestSkillsReport:
                 assert coordinator_client.get(SKILLS, {"group_by": group_by}).status_code == 200
             return len(queries)
 
+        count("sector")  # the caller's login is kept from then on (api/authentication.py)
         before = {group_by: count(group_by) for group_by in ("office", "commune", "session")}
         for n in range(12):
             office = OrganisationFactory(name=f"BIT {n}")
@@ -379,6 +382,7 @@ class TestSessionsReport:
         assert march["Fill rate"] == 0.3077
 
     def test_query_count_does_not_grow_with_sessions(self, scene, coordinator_client):
+        coordinator_client.get(SESSIONS)  # the caller's login is kept from then on
         with CaptureQueriesContext(connection) as first:
             coordinator_client.get(SESSIONS)
         for month in range(4, 10):
