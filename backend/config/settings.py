@@ -141,6 +141,10 @@ DATABASES = {
         DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0), conn_health_checks=True
     )
 }
+# A statement prepared once per PostgreSQL connection (the progress facts query); off
+# behind a pooler that hands a session's statements to other connections (PgBouncer in
+# transaction mode). See docs/operations.md.
+DB_PREPARED_STATEMENTS = envbool("DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the demo server and a shell share the file.

@@ -8,6 +8,7 @@ import datetime as dt
 import weakref
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, DateTimeField, F, IntegerField, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
@@ -115,7 +116,7 @@ def _fact_rows(provider_id: int) -> list[tuple[Any, ...]]:
         compiled = _compiled[connection.alias] = _facts_query(UNUSED_ID).query.sql_with_params()
     sql, params = compiled
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
             cursor.execute(sql, [provider_id if p == UNUSED_ID else p for p in params])
             return cursor.fetchall()
         raw = connection.connection
