@@ -44,9 +44,9 @@ def served(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{base}/health/", timeout=1).status_code == 200:
+                if requests.get(f"{base}/health/", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up, or still booting
                 time.sleep(0.3)
         else:
             pytest.fail("make serve did not answer within 120 s")
