@@ -10,9 +10,10 @@ class SkillTally(models.Model):
 
     Written by database triggers only (see reports.tally): every insert, update or delete
     of a standing, and every move of a provider to another business or of a business to
-    another office, commune or sector, appends the difference it makes, in the writer's
-    own statement. Rows are only ever added, so writers never wait on each other; reading
-    sums them, and `tally.compact` merges them from time to time.
+    another office, commune or sector, adds the difference it makes, in the writer's own
+    statement. On PostgreSQL rows are only ever appended, so writers never wait on each
+    other; reading sums them, after `tally.compact` has merged them (before each read).
+    On SQLite, with one writer at a time, the triggers add to the cell's one row.
     """
 
     grouping = models.CharField(max_length=8)
