@@ -7,7 +7,7 @@ or per provider) and aggregates them here.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import NullIf, RowNumber
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from api.permissions import COORDINATOR, PARTNER, role_of
 from catalogue.models import (
@@ -407,57 +408,69 @@ class SkillCell:
             self.under_confident += level < evidenced
             self.difference_sum += level - evidenced
 
-    def counted(self) -> "Counted":
+    def counted(self, key: GroupKey, competency_id: int, values: list[int]) -> "Counted":
         return (
-            (
-                self.assessed,
-                self.level_sum,
-                self.with_target,
-                self.at_target,
-                self.evidenced,
-                self.evidenced_sum,
-                self.compared,
-                self.over_confident,
-                self.under_confident,
-                self.difference_sum,
-            ),
-            [(level, self.distribution.get(level, 0)) for level in self.scale],
-            self.proficient_level,
+            key,
+            competency_id,
+            self.assessed,
+            self.level_sum,
+            self.with_target,
+            self.at_target,
+            self.evidenced,
+            self.evidenced_sum,
+            self.compared,
+            self.over_confident,
+            self.under_confident,
+            self.difference_sum,
+            *(self.distribution.get(value, 0) for value in values),
         )
 
 
-# A cell as counted: its ten sums (as SkillCell names them, in its order), how many
-# providers stand at each level of the scale, and the scale's proficient level.
-Counted = tuple[Sequence[int], list[tuple[int, int]], int]
+# A cell as counted, as the kept counts and the standings query give it: its group key (as
+# read), its competency, its ten sums (as SkillCell names them, in its order), then how
+# many providers stand at each of the report's levels (`values`: every scale's, sorted).
+Counted = tuple[Any, ...]
 
 
-def _skill_row(
-    group: GroupKey, label: str, naming: dict[str, Any], cell: Counted
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Scale:
+    """A competency as its report rows show it: its naming, and where its scale's levels,
+    and those at or above its proficient level, stand among the report's `values`."""
+
+    naming: dict[str, Any]
+    levels: tuple[tuple[int, int], ...]
+    proficient: tuple[int, ...]
+    # All a row takes from its competency (what BuiltRows keys rows by).
+    key: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, competency: Competency, scale: list[int], values: list[int]) -> "Scale":
+        proficient_level = competency.framework.proficient_level
+        naming = _naming(competency)
+        levels = tuple((level, values.index(level)) for level in scale)
+        proficient = tuple(values.index(level) for level in scale if level >= proficient_level)
+        return cls(naming, levels, proficient, (tuple(naming.values()), levels, proficient))
+
+
+def _skill_row(group: GroupKey, label: str, scale: Scale, cell: Counted) -> dict[str, Any]:
     """A row of the skills report: a group, a competency and their figures (built in one
     go: a report by commune has 18,000 of them)."""
     (
-        (
-            assessed,
-            level_sum,
-            with_target,
-            at_target,
-            evidenced,
-            evidenced_sum,
-            compared,
-            over_confident,
-            under_confident,
-            difference_sum,
-        ),
-        levels,
-        proficient_level,
+        _,
+        _,
+        assessed,
+        level_sum,
+        with_target,
+        at_target,
+        evidenced,
+        evidenced_sum,
+        compared,
+        over_confident,
+        under_confident,
+        difference_sum,
+        *counts,
     ) = cell
-    distribution = []
-    proficient = 0
-    for level, n in levels:
-        distribution.append({"level": level, "count": n})
-        if level >= proficient_level:
-            proficient += n
+    naming = scale.naming
     return {
         "group": group,
         "group_label": label,
@@ -466,8 +479,8 @@ def _skill_row(
         "competency_name": naming["competency_name"],
         "assessed": assessed,
         "mean_level": _mean(level_sum, assessed),
-        "distribution": distribution,
-        "proficient_share": _share(proficient, assessed),
+        "distribution": [{"level": level, "count": counts[at]} for level, at in scale.levels],
+        "proficient_share": _share(sum([counts[at] for at in scale.proficient]), assessed),
         "with_target": with_target,
         "at_target_share": _share(at_target, with_target),
         "evidenced": evidenced,
@@ -477,6 +490,36 @@ def _skill_row(
         "under_confident": under_confident,
         "mean_self_minus_evidenced": _mean(difference_sum, compared),
     }
+
+
+class BuiltRows:
+    """The rows of one kind of report that this process built last, by all they are built
+    from: their group's label, their competency's naming and scale, and their cell's counts.
+
+    A report asked again rebuilds only the rows whose cell (or label, or naming) moved since
+    the last one; the others are the same objects, never changed by their readers. Each
+    report keeps only the rows it served, so what is kept is at most one report's rows.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def build(self, cells: Iterable[tuple[GroupKey, str, Scale, Counted]]) -> list[dict[str, Any]]:
+        kept, served = self.rows, {}
+        rows = []
+        for group, label, scale, cell in cells:
+            key = (label, scale.key, cell)
+            row = kept.get(key)
+            if row is None:
+                row = _skill_row(group, label, scale, cell)
+            served[key] = row
+            rows.append(row)
+        self.rows = served
+        return rows
+
+
+# By grouping and language: the rows last built for the reports the kept counts answer.
+BUILT: dict[tuple[str, str], BuiltRows] = defaultdict(BuiltRows)
 
 
 def _row(
@@ -529,20 +572,26 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     membership = _membership(group_by, population, scope, params)
     competencies = _competencies(params)
     scales = _scales(competencies)
+    values = sorted({value for scale in scales.values() for value in scale})
+    built = None
     if _tallied(scope, params):
         tally.compact()
         sizes: dict[Any, int] = tally.sizes(group_by)
         if group_by == "office":  # kept as text beside communes and sectors
             sizes = {None if key is None else int(key): n for key, n in sizes.items()}
         groups = _counted_groups(group_by, sizes)
-        cells = _cells_from_tally(group_by, competencies, scales)
+        competency_ids = [competency.pk for competency in competencies]
+        cells = _cells(tally.cells(group_by, competency_ids, values))
+        built = BUILT[(group_by, get_language())]
     elif params.get("since") is None and params.get("until") is None:
         groups = _group_sizes(membership, group_by)
-        cells = _cells_from_standings(group_by, membership, competencies, scales)
+        cells = _cells_from_standings(group_by, membership, competencies, values)
     else:
         groups = _groups(membership, group_by)
-        cells = _cells_from_history(group_by, population, groups, competencies, scales, params)
-    return _skills_answer(group_by, groups, competencies, scales, cells, params)
+        cells = _cells_from_history(
+            group_by, population, groups, competencies, scales, values, params
+        )
+    return _skills_answer(group_by, groups, competencies, scales, values, cells, params, built)
 
 
 # Each cell as counted, by group and competency.
@@ -562,47 +611,16 @@ def _tallied(scope: Scope, params: dict[str, Any]) -> bool:
     )
 
 
-def _cells(
-    rows: Iterable[tuple[Any, ...]],
-    competencies: list[Competency],
-    scales: dict[int, list[int]],
-    values: list[int],
-) -> Cells:
-    """Cells from rows of (group key, competency, the ten sums, the count at each of
-    `values`), as both the standings query and the kept counts give them."""
-    # Each competency's scale, as the positions of its levels among `values`.
-    scale_of = {
-        competency.pk: (
-            [(level, values.index(level)) for level in scales[competency.framework_id]],
-            competency.framework.proficient_level,
-        )
-        for competency in competencies
-    }
-    cells: Cells = {}
-    for key, competency_id, *counts in rows:
-        scale, proficient_level = scale_of[competency_id]
-        cells[(None if key is None else str(key), competency_id)] = (
-            counts[:10],
-            [(level, counts[10 + at]) for level, at in scale],
-            proficient_level,
-        )
-    return cells
-
-
-def _cells_from_tally(
-    group_by: str, competencies: list[Competency], scales: dict[int, list[int]]
-) -> Cells:
-    """Each cell's counts, as kept on every write (one query over a few rows per group)."""
-    values = sorted({value for scale in scales.values() for value in scale})
-    rows = tally.cells(group_by, [competency.pk for competency in competencies], values)
-    return _cells(rows, competencies, scales, values)
+def _cells(rows: Iterable[Counted]) -> Cells:
+    """Cells by group (its key as a string) and competency, from rows as counted."""
+    return {(None if row[0] is None else str(row[0]), row[1]): row for row in rows}
 
 
 def _cells_from_standings(
     group_by: str,
     membership: QuerySet[Any],
     competencies: list[Competency],
-    scales: dict[int, list[int]],
+    values: list[int],
 ) -> Cells:
     """Each cell's counts, summed by the database over the members' standings (one query).
 
@@ -612,7 +630,6 @@ def _cells_from_standings(
     by_id = {competency.pk: competency for competency in competencies}
     if not by_id:
         return {}
-    values = sorted({value for scale in scales.values() for value in scale})
     member_sql, member_params = membership.query.sql_with_params()
     target, target_join = "f.target_level", ""
     if group_by == "path":
@@ -642,7 +659,7 @@ def _cells_from_standings(
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [*member_params, *by_id])
-        return _cells(cursor.fetchall(), competencies, scales, values)
+        return _cells(cursor.fetchall())
 
 
 def _cells_from_history(
@@ -651,6 +668,7 @@ def _cells_from_history(
     groups: Groups,
     competencies: list[Competency],
     scales: dict[int, list[int]],
+    values: list[int],
     params: dict[str, Any],
 ) -> Cells:
     """Each cell's counts, added provider by provider from the levels at the period's end."""
@@ -688,7 +706,10 @@ def _cells_from_history(
                 evidenced.get((provider_id, competency_id)),
                 target_of(provider_id, group, competency_id),
             )
-    return {key: cell.counted() for key, cell in cells.items()}
+    return {
+        (group, competency_id): cell.counted(group, competency_id, values)
+        for (group, competency_id), cell in cells.items()
+    }
 
 
 def _skills_answer(
@@ -696,8 +717,10 @@ def _skills_answer(
     groups: Groups,
     competencies: list[Competency],
     scales: dict[int, list[int]],
+    values: list[int],
     cells: Cells,
     params: dict[str, Any],
+    built: BuiltRows | None = None,
 ) -> dict[str, Any]:
     sizes = groups.sizes()
     group_rows = sorted(
@@ -708,19 +731,19 @@ def _skills_answer(
         key=lambda g: (g["key"] is None, str(g["label"]).lower(), g["key"] or ""),
     )
     order = {g["key"]: index for index, g in enumerate(group_rows)}
-    by_id = {competency.pk: competency for competency in competencies}
     position = {competency.pk: index for index, competency in enumerate(competencies)}
-    rows = [
-        _skill_row(
-            group,
-            groups.labels[group],
-            _naming(by_id[competency_id]),
-            cells[(group, competency_id)],
-        )
+    scale_of = {
+        competency.pk: Scale.of(competency, scales[competency.framework_id], values)
+        for competency in competencies
+    }
+    labels = groups.labels
+    ordered = (
+        (group, labels[group], scale_of[competency_id], cells[(group, competency_id)])
         for group, competency_id in sorted(
             cells, key=lambda cell: (order[cell[0]], position[cell[1]])
         )
-    ]
+    )
+    rows = (built or BuiltRows()).build(ordered)
     if params.get("ordering"):
         rows.sort(key=SKILL_ORDERINGS[params["ordering"]])
     return {

@@ -342,19 +342,30 @@ def sizes(grouping: str) -> dict[str | None, int]:
 def cells(grouping: str, competency_ids: Iterable[int], levels: list[int]) -> list[tuple[Any, ...]]:
     """Per group and competency: (group key or None, competency, assessed, level sum,
     with target, at target, evidenced, evidenced sum, compared, over-confident,
-    under-confident, difference sum, then the count at each of `levels`)."""
+    under-confident, difference sum, then the count at each of `levels`).
+
+    The rows are read as they are kept, and the few a cell may have beyond its merged one
+    (appended since the last merge, on PostgreSQL) are added up here: the database would
+    otherwise sum every cell's figures, when nearly all have one row.
+    """
     ids = list(competency_ids)
     if not ids:
         return []
-    sums = ", ".join(f"SUM({name})" for name, _ in FIGURES[:10])
-    distribution = "".join(f", SUM(level_{int(value)})" for value in levels)
+    figures = ", ".join(name for name, _ in FIGURES[:10])
+    distribution = "".join(f", level_{int(value)}" for value in levels)
     sql = f"""
-        SELECT NULLIF(group_key, ''), competency_id, {sums} {distribution}
+        SELECT NULLIF(group_key, ''), competency_id, {figures} {distribution}
         FROM {SKILLS.table}
         WHERE grouping = %s AND competency_id IN ({", ".join(["%s"] * len(ids))})
-        GROUP BY group_key, competency_id
-        HAVING SUM(assessed) > 0 OR SUM(evidenced) > 0
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [grouping, *ids])
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    by_cell: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+    for row in rows:
+        cell = row[:2]
+        kept = by_cell.setdefault(cell, row)
+        if kept is not row:
+            by_cell[cell] = (*cell, *(a + b for a, b in zip(kept[2:], row[2:], strict=True)))
+    # A cell whose providers all left it counts no one (its rows add up to nothing).
+    return [row for row in by_cell.values() if row[2] or row[6]]

@@ -9,20 +9,26 @@ def figures(group_by: str, kept: bool) -> dict[Any, dict[str, Any]]:
     """Each cell's figures, from the kept counts or summed from the standings."""
     competencies = selectors._competencies({})
     scales = selectors._scales(competencies)
+    values = sorted({value for scale in scales.values() for value in scale})
     if kept:
-        cells = selectors._cells_from_tally(group_by, competencies, scales)
+        ids = [competency.pk for competency in competencies]
+        cells = selectors._cells(tally.cells(group_by, ids, values))
     else:
         population = selectors._population(selectors.Scope(None), {"group_by": group_by})
         membership = selectors._membership(
             group_by, population, selectors.Scope(None), {"group_by": group_by}
         )
-        cells = selectors._cells_from_standings(group_by, membership, competencies, scales)
-    naming = {"competency": None, "competency_code": "", "competency_name": ""}
+        cells = selectors._cells_from_standings(group_by, membership, competencies, values)
+    scale_of = {
+        competency.pk: selectors.Scale.of(competency, scales[competency.framework_id], values)
+        for competency in competencies
+    }
+    naming = ("competency", "competency_code", "competency_name", "group", "group_label")
     return {
         key: {
             name: value
-            for name, value in selectors._skill_row(None, "", naming, cell).items()
-            if name not in (*naming, "group", "group_label")
+            for name, value in selectors._skill_row(None, "", scale_of[key[1]], cell).items()
+            if name not in naming
         }
         for key, cell in cells.items()
     }
