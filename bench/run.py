@@ -365,6 +365,23 @@ def report_scenarios(data: dict[str, Any], how: str) -> list[Scenario]:
     ]
 
 
+def first_answers(data: dict[str, Any]) -> dict[str, float]:
+    """Each skills report's first answer on a fresh server (in ms): its worker has built
+    no row yet (reports.selectors.BuiltRows), so it builds every one."""
+    times = {}
+    for group_by in ("office", "commune"):
+        started = time.perf_counter()
+        response = requests.get(
+            f"{BASE}/api/v1/reports/skills/?group_by={group_by}",
+            headers={"Authorization": f"Bearer {data['token']}"},
+            timeout=600,
+        )
+        response.raise_for_status()
+        times[group_by] = (time.perf_counter() - started) * 1000
+        say(f"first report by {group_by} on a fresh worker: {times[group_by]:.1f} ms")
+    return times
+
+
 def partner_token(data: dict[str, Any]) -> str:
     response = requests.post(
         f"{BASE}/o/token/",
@@ -483,6 +500,7 @@ def main() -> None:
     fresh = report_scenarios(data, "computed afresh, REPORT_CACHE_SECONDS=0")
     server = start_server(REPORT_CACHE_SECONDS="0")
     try:
+        firsts = first_answers(data)
         with tempfile.TemporaryDirectory() as tmp:
             for scenario in fresh:
                 scenario.results.append(run_wrk(scenario, Path(tmp)))
@@ -493,6 +511,11 @@ def main() -> None:
         server.wait(timeout=30)
     floor_rps = median([r["rps"] for r in runs[0].results])
     lines = table([*runs, *fresh], floor_rps)
+    lines += [
+        f"| GET reports/skills/?group_by={group_by} (first answer of a fresh worker, "
+        f"REPORT_CACHE_SECONDS=0: no row built before) | | | | {ms:.1f} | | |"
+        for group_by, ms in firsts.items()
+    ]
     lines.append(
         f"| CSV export of all {data['counts']['providers']:,} providers | | | | "
         f"{exported['seconds'] * 1000:,.0f} (whole download, {exported['megabytes']:.1f} MB) | "

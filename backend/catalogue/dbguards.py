@@ -57,8 +57,10 @@ def level_guard_sql(
 ) -> tuple[list[str], list[str]]:
     """SQL that makes `table.level` a level of the scale of `table.competency`'s framework.
 
-    A null level (none recorded) passes. The guard runs when a row is inserted or when
-    its level or competency changes, not on writes of its other columns.
+    A null level (none recorded) passes, without running the check: a refresh of a
+    thousand providers' evidenced levels proposes thousands of rows with no level. The
+    guard runs when a row is inserted or when its level or competency changes, not on
+    writes of its other columns.
     """
     name = f"{table}_{level}_in_scale"
     if vendor == "postgresql":
@@ -66,7 +68,7 @@ def level_guard_sql(
             [
                 PG_LEVEL_FUNCTION,
                 f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OF {level}, {competency} "
-                f"ON {table} FOR EACH ROW "
+                f"ON {table} FOR EACH ROW WHEN (NEW.{level} IS NOT NULL) "
                 f"EXECUTE FUNCTION parcours_level_in_scale('{level}', '{competency}');",
             ],
             [f"DROP TRIGGER IF EXISTS {name} ON {table};"],
