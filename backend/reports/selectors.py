@@ -743,7 +743,7 @@ def _skills_answer(
             cells, key=lambda cell: (order[cell[0]], position[cell[1]])
         )
     )
-    rows = (built or BuiltRows()).build(ordered)
+    rows = built.build(ordered) if built is not None else [_skill_row(*cell) for cell in ordered]
     if params.get("ordering"):
         rows.sort(key=SKILL_ORDERINGS[params["ordering"]])
     return {
