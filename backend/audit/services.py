@@ -1,12 +1,11 @@
 """Writes to the audit trail that the model signals do not make: a bulk write's events."""
 
-import json
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
-from api.sql import json_rows
+from api.sql import json_param, json_rows
 from audit.context import actor
 from audit.models import AuditEvent
 
@@ -30,4 +29,4 @@ def audit_events_insert(*, events: list[Event]) -> None:
     # events sent eight lists that the driver quoted value by value (150 ms).
     sql = INSERT.format(table=AuditEvent._meta.db_table, rows=json_rows())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [at, by["actor_id"], by["actor"], by["client"], json.dumps(events)])
+        cursor.execute(sql, [at, by["actor_id"], by["actor"], by["client"], json_param(events)])

@@ -11,7 +11,9 @@ A provider's standing in a competency (a `CurrentLevel` row) holds three levels:
 
 Each refresh is one set-based statement per kind of level, whatever the number of
 providers: an upsert of the levels recomputed from their facts, where a pair that
-lost its last fact gets a null. The statements are plain SQL that SQLite and
+lost its last fact gets a null. It writes its rows in the order of their key, so two
+refreshes of overlapping providers (two partners' pushes at once) wait for each other
+instead of locking rows in a circle (a deadlock). The statements are plain SQL that SQLite and
 PostgreSQL both run (`INSERT … SELECT … ON CONFLICT DO UPDATE`), over table names
 only, so a migration may run them too.
 """
@@ -20,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
+
+from api.sql import ids_subquery
 
 TABLE = "progress_currentlevel"
 
@@ -55,6 +59,7 @@ SELECT provider_id, competency_id, MAX(level) FROM (
     WHERE {column} IS NOT NULL AND provider_id IN ({providers})
 ) levels
 GROUP BY provider_id, competency_id
+ORDER BY provider_id, competency_id
 ON CONFLICT (provider_id, competency_id) DO UPDATE SET {column} = excluded.{column}
 WHERE {table}.{column} {distinct} excluded.{column}
 """
@@ -80,25 +85,25 @@ def _upsert(column: str, facts: str, providers: tuple[str, Sequence[Any]]) -> No
         cursor.execute(sql, list(params) * repeats if params else None)
 
 
-def _by_ids(provider_ids: Iterable[int]) -> Iterable[tuple[str, Sequence[Any]]]:
-    """The ids as SQL lists: one, unless the database limits a statement's parameters
-    (SQLite: 999; each list appears up to three times in a statement)."""
+def _ids(provider_ids: Iterable[int]) -> tuple[str, Sequence[Any]] | None:
+    """The ids as a subquery over one parameter (a push names a thousand providers), or
+    None when there are none."""
     ids = sorted(set(provider_ids))
-    chunk_size = (connection.features.max_query_params or 3 * len(ids) or 3) // 3
-    for start in range(0, len(ids), chunk_size):
-        chunk = ids[start : start + chunk_size]
-        yield ", ".join(["%s"] * len(chunk)), chunk
+    if not ids:
+        return None
+    sql, param = ids_subquery(ids)
+    return sql, [param]
 
 
 def refresh_evidence(provider_ids: Iterable[int]) -> None:
     """Recompute the evidenced levels of these providers from their live completions."""
-    for providers in _by_ids(provider_ids):
+    if providers := _ids(provider_ids):
         _upsert("evidenced_level", EVIDENCE, providers)
 
 
 def refresh_targets(provider_ids: Iterable[int]) -> None:
     """Recompute the target levels of these providers from the paths they follow."""
-    for providers in _by_ids(provider_ids):
+    if providers := _ids(provider_ids):
         _upsert("target_level", TARGETS, providers)
 
 

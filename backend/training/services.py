@@ -1,7 +1,6 @@
 """Writes to sessions, enrolments and completions."""
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -9,7 +8,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from api.errors import DomainError
-from api.sql import json_rows
+from api.sql import json_param, json_rows
 from people.models import Organisation, Provider
 from training.models import (
     CancelCause,
@@ -313,7 +312,7 @@ def _insert_records(records: list[Completion], now: dt.datetime) -> None:
     ]
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_RECORDS.format(rows=json_rows()), [at, at, json.dumps(rows)])
+        cursor.execute(INSERT_RECORDS.format(rows=json_rows()), [at, at, json_param(rows)])
         ids = [pk for (pk,) in cursor.fetchall()]
     for record, pk in zip(records, ids, strict=True):
         record.pk, record.created_at, record.updated_at = pk, now, now
@@ -333,7 +332,7 @@ def completions_replace(
     now = timezone.now()
     if voids:
         voided = Completion.objects.filter(
-            pk__in=[completion.pk for completion in voids], voided_at__isnull=True
+            pk__any=[completion.pk for completion in voids], voided_at__isnull=True
         ).update(voided_at=now, voided_by=actor, void_reason=reason, updated_at=now)
         if voided != len(voids):
             raise IntegrityError("A record was voided by a concurrent write.")
