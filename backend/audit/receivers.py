@@ -34,7 +34,21 @@ IGNORED = {"updated_at", "last_login"}
 DATES = (dt.datetime, dt.date)
 
 
+# How a value of each plain type is written: as it is, or as text. Looked up by its exact
+# type first (a bulk push writes 14,000 values); any other type is tested as before.
+PLAIN: dict[type, Any] = {
+    **dict.fromkeys((str, int, bool, float, type(None))),
+    dt.datetime: dt.datetime.isoformat,
+    dt.date: dt.date.isoformat,
+    decimal.Decimal: str,
+}
+
+
 def _value(value: Any) -> Any:
+    kind = type(value)
+    if kind in PLAIN:
+        write = PLAIN[kind]
+        return value if write is None else write(value)
     if isinstance(value, DATES):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
