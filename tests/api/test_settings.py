@@ -108,3 +108,32 @@ def test_every_model_change_has_its_migration():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def database_options(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default'].get('OPTIONS'))",
+        ],
+        cwd=BACKEND,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_runs_without_jit_unless_asked():
+    """Off by default (short requests), on with DB_JIT=1; the URL's own options stay."""
+    url = "postgres://u@db.example/parcours?sslmode=require"
+    assert database_options({"DATABASE_URL": url}) == (
+        "{'sslmode': 'require', 'options': '-c jit=off'}"
+    )
+    assert "'options': '-c jit=on'" in database_options({"DATABASE_URL": url, "DB_JIT": "1"})
+    sqlite = database_options({"DATABASE_URL": "sqlite:////tmp/parcours-settings-test.db"})
+    assert "jit" not in sqlite
