@@ -211,7 +211,11 @@ class Completion(models.Model):
     one recorded. Only non-voided `completed` records count as evidence.
     """
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="completions")
+    # Read through the (provider, module) index below, which serves a provider alone too:
+    # an index of its own would cost every record written one more entry.
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="completions", db_index=False
+    )
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="completions")
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, null=True, blank=True, related_name="completions"
