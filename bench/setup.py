@@ -80,24 +80,29 @@ def external_ids(centre: Organisation) -> None:
     )
 
 
-def pushes(centre: Organisation) -> list[dict[str, Any]]:
-    """Two pushes of the same 1,000 records with the outcome flipped: each one corrects all.
+def pushes(centre: Organisation) -> list[list[dict[str, Any]]]:
+    """Two pairs of pushes, each pair the same 1,000 records with the outcome flipped: each
+    push corrects all its records. The pairs name different providers, so two pushes sent
+    at once (one per worker) write different rows, as two centres' pushes would.
 
     The centre's software becomes the source of these records: the trainers' records of
     the same participants and modules are voided first, so every item is written.
     """
-    chosen = Completion.objects.filter(
+    candidates = Completion.objects.filter(
         session__organiser=centre, session__status=SessionStatus.COMPLETED
-    ).order_by("id")[:ITEMS]
-    records = list(chosen.values_list("session_id", "provider_id", "module__code", "completed_on"))
+    ).order_by("id")[: ITEMS * 4]
+    rows = list(
+        candidates.values_list("pk", "session_id", "provider_id", "module__code", "completed_on")
+    )
+    sets = [[row for row in rows if row[2] % 2 == parity][:ITEMS] for parity in (0, 1)]
+    assert all(len(chosen) == ITEMS for chosen in sets), "Too few records for the pushes."
     Completion.objects.filter(
-        pk__in=list(chosen.values_list("pk", flat=True)),
+        pk__in=[row[0] for chosen in sets for row in chosen],
         voided_at__isnull=True,
         external_id__isnull=True,
     ).update(voided_at=timezone.now(), void_reason="replaced by the partner's records")
-    bodies = []
-    for outcome in ("completed", "attended"):
-        bodies.append(
+    return [
+        [
             {
                 "items": [
                     {
@@ -108,11 +113,13 @@ def pushes(centre: Organisation) -> list[dict[str, Any]]:
                         "outcome": outcome,
                         "completed_on": completed_on.isoformat(),
                     }
-                    for session, provider, module, completed_on in records
+                    for _pk, session, provider, module, completed_on in chosen
                 ]
             }
-        )
-    return bodies
+            for outcome in ("completed", "attended")
+        ]
+        for chosen in sets
+    ]
 
 
 def deep_cursor() -> tuple[str, int]:
@@ -155,6 +162,7 @@ def main() -> None:
             "deep_cursor": cursor,
             "deep_position": position,
             "pushes": pushes(centre),
+            "centre": centre.pk,
             "session": session,
             "counts": {
                 "providers": Provider.objects.count(),
