@@ -163,22 +163,14 @@ MOVES = {
 }
 
 
-# A statement's rows find their provider and business by key, whatever their number: past
-# about 800 rows the planner hashed every provider instead (45 ms at 100,000 providers
-# for a bulk push of 1,000 records, growing with the providers, against 5 ms by key).
-BY_KEY = "SET enable_hashjoin = off SET enable_mergejoin = off"
-
-
 def _postgresql_triggers() -> tuple[list[str], list[str]]:
     create: list[str] = []
     drop: list[str] = []
 
-    def trigger(
-        name: str, table: str, when: str, statements: list[str], settings: str = ""
-    ) -> None:
+    def trigger(name: str, table: str, when: str, statements: list[str]) -> None:
         create.extend(
             [
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger {settings} AS $$ BEGIN "
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
                 f"{'; '.join(statements)}; RETURN NULL; END $$ LANGUAGE plpgsql;",
                 f"CREATE TRIGGER {name} AFTER {when} EXECUTE FUNCTION {name}();",
             ]
@@ -209,7 +201,6 @@ def _postgresql_triggers() -> tuple[list[str], list[str]]:
                 table,
                 f"{event.upper()} ON {table} REFERENCING {referencing} FOR EACH STATEMENT",
                 [append_sql(kept, source)],
-                BY_KEY,
             )
     # Row-level: one provider or business moving between groups.
     for table, (columns, moved) in MOVES.items():

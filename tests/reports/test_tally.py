@@ -191,27 +191,3 @@ def test_a_narrowed_report_still_reads_the_standings(scene: Scene) -> None:
     assert response.status_code == 200
     assert any("progress_currentlevel" in query["sql"] for query in queries.captured_queries)
     assert not any("reports_skilltally" in query["sql"] for query in queries.captured_queries)
-
-
-@pytest.mark.django_db
-def test_statement_triggers_join_their_rows_by_key() -> None:
-    """PostgreSQL's statement triggers run with hash and merge joins off, so a push's
-    thousand standings find their providers by key rather than by reading every provider
-    (tally.BY_KEY); the row triggers, about one row, are left as they are."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's trigger functions: proven on PostgreSQL (CI's second run).")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT proname, proconfig FROM pg_proc WHERE proname LIKE 'tally%%'")
-        config = {name: set(settings or []) for name, settings in cursor.fetchall()}
-    by_key = {"enable_hashjoin=off", "enable_mergejoin=off"}
-    statement = {name for name in config if not name.endswith("_moved")}
-    assert statement == {
-        f"tally_{table}_{event}"
-        for table, events in (
-            ("progress_currentlevel", ("insert", "update", "delete")),
-            ("people_provider", ("insert", "delete")),
-        )
-        for event in events
-    }
-    assert all(config[name] == by_key for name in statement)
-    assert all(config[name] == set() for name in config.keys() - statement)
