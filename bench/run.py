@@ -217,11 +217,8 @@ request = function()
 end
 """
 
-LUA_POST_ALTERNATE = """
-local bodies = {}
-for i, name in ipairs({%(files)s}) do
-  local f = assert(io.open(name, "r")); bodies[i] = f:read("*a"); f:close()
-end
+# POSTs of `bodies` in turn, as the scripts below read them.
+LUA_POST_BODIES = """
 local n = 0
 wrk.headers["Authorization"] = "Bearer %(token)s"
 wrk.headers["Content-Type"] = "application/json"
@@ -231,8 +228,19 @@ request = function()
 end
 """
 
+LUA_POST_ALTERNATE = (
+    """
+local bodies = {}
+for i, name in ipairs({%(files)s}) do
+  local f = assert(io.open(name, "r")); bodies[i] = f:read("*a"); f:close()
+end
+"""
+    + LUA_POST_BODIES
+)
+
 # One pair of pushes per thread (one connection each): the threads write different records.
-LUA_POST_PER_THREAD = """
+LUA_POST_PER_THREAD = (
+    """
 local pushes = {%(pairs)s}
 local started = 0
 function setup(thread)
@@ -245,14 +253,9 @@ function init(args)
     local f = assert(io.open(name, "r")); bodies[i] = f:read("*a"); f:close()
   end
 end
-local n = 0
-wrk.headers["Authorization"] = "Bearer %(token)s"
-wrk.headers["Content-Type"] = "application/json"
-request = function()
-  n = n + 1
-  return wrk.format("POST", "%(path)s", nil, bodies[(n %% #bodies) + 1])
-end
 """
+    + LUA_POST_BODIES
+)
 
 LUA_GET = """
 wrk.headers["Authorization"] = "Bearer %(token)s"

@@ -24,8 +24,18 @@ from training.models import Completion, Enrolment, EnrolmentStatus, Session, Sou
 MAX_ITEMS = 1000
 # What an item is compared with, and what a voided record's events show (audit, webhooks):
 # a live record named by a push is read with these columns only.
-LIVE_FIELDS = ["id", "provider_id", "module_id", "session_id", "completed_on", "outcome"]
-LIVE_FIELDS += ["external_id"]
+LIVE_FIELDS = [
+    "id",
+    "provider_id",
+    "module_id",
+    "session_id",
+    "completed_on",
+    "outcome",
+    "external_id",
+]
+SESSION = Completion._meta.get_field("session")
+# A push's sessions are read with these columns only: deciding and the webhooks read no more.
+SESSION_FIELDS = ["external_id", "status", "organiser_id", "path_id", "module__code"]
 
 
 @dataclass
@@ -250,8 +260,6 @@ def _live_records(
         yield record
 
 
-SESSION = Completion._meta.get_field("session")
-SESSION_FIELDS = ["external_id", "status", "organiser_id", "path_id", "module__code"]
 # A new record's columns, in the model's order, with their defaults.
 NEW_RECORD = {
     field.attname: field.get_default() if field.has_default() else None
