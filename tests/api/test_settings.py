@@ -129,11 +129,15 @@ def database_options(env: dict[str, str]) -> str:
 
 
 def test_postgresql_runs_without_jit_unless_asked():
-    """Off by default (short requests), on with DB_JIT=1; the URL's own options stay."""
+    """Off by default (short requests), on with DB_JIT=1; random reads costed for data in
+    memory or on SSD unless DB_RANDOM_PAGE_COST says otherwise; the URL's own options
+    stay."""
     url = "postgres://u@db.example/parcours?sslmode=require"
     assert database_options({"DATABASE_URL": url}) == (
-        "{'sslmode': 'require', 'options': '-c jit=off'}"
+        "{'sslmode': 'require', 'options': '-c jit=off -c random_page_cost=1.1'}"
     )
-    assert "'options': '-c jit=on'" in database_options({"DATABASE_URL": url, "DB_JIT": "1"})
+    asked = database_options({"DATABASE_URL": url, "DB_JIT": "1", "DB_RANDOM_PAGE_COST": "4"})
+    assert "'options': '-c jit=on -c random_page_cost=4.0'" in asked
     sqlite = database_options({"DATABASE_URL": "sqlite:////tmp/parcours-settings-test.db"})
     assert "jit" not in sqlite
+    assert "random_page_cost" not in sqlite

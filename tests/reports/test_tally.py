@@ -191,3 +191,38 @@ def test_a_narrowed_report_still_reads_the_standings(scene: Scene) -> None:
     assert response.status_code == 200
     assert any("progress_currentlevel" in query["sql"] for query in queries.captured_queries)
     assert not any("reports_skilltally" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_statement_functions_plan_each_call() -> None:
+    """On PostgreSQL, each statement-level function runs its INSERT through EXECUTE,
+    planned for that call's transition table (a static one keeps the plan made for its
+    first call's). SQLite's triggers are row-level, one per table and event."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'tally_%' ORDER BY name"
+            )
+            triggers = dict(cursor.fetchall())
+        assert len(triggers) == 7, sorted(triggers)
+        assert all("FOR EACH ROW" in sql for sql in triggers.values())
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.proname, pg_get_functiondef(p.oid) FROM pg_proc p "
+            "WHERE p.proname LIKE 'tally_%%' ORDER BY p.proname"
+        )
+        functions = dict(cursor.fetchall())
+    statement_level = {
+        f"tally_{table}_{event}"
+        for table, events in (
+            ("progress_currentlevel", ("insert", "update", "delete")),
+            ("people_provider", ("insert", "delete")),
+        )
+        for event in events
+    }
+    assert statement_level < set(functions)
+    for name in statement_level:
+        assert "EXECUTE $statement$" in functions[name], name
+        assert "INSERT INTO" not in functions[name].split("EXECUTE", 1)[0], name
