@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, as_serializer_error
 from rest_framework.views import APIView
 
+from api.memory import collector_paused
 from api.openapi import ErrorResponse413Serializer, ErrorResponse422Serializer
 from api.permissions import COORDINATOR, PARTNER, IsCoordinator, RolePermission, role_of
 from api.schema import crud_schema
@@ -94,6 +95,12 @@ class BulkView(APIView):
         super().initial(request, *args, **kwargs)
 
     def post(self, request: Request) -> Response:
+        # A push parses, checks and writes thousands of small objects, none in a cycle:
+        # the collector would walk them again and again (see api.memory).
+        with collector_paused():
+            return self._push(request)
+
+    def _push(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         items = data.get("items")
         if "items" not in data:

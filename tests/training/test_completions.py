@@ -281,3 +281,16 @@ class TestVoiding:
         assert response.status_code == 404  # not among the records this trainer may see
         completion.refresh_from_db()
         assert completion.voided_at is None
+
+    def test_a_removed_login_leaves_its_records_unattributed(self):
+        """The logins who recorded or voided a record have no index on completions; a
+        login removed in a shell still leaves the records, with no one named."""
+        coordinator = CoordinatorFactory()
+        completion = CompletionFactory(recorded_by=coordinator)
+        client_for(coordinator).post(f"{URL}{completion.pk}/void/", {"reason": "x"}, format="json")
+        completion.refresh_from_db()
+        assert completion.voided_by_id == coordinator.pk
+        coordinator.delete()
+        completion.refresh_from_db()
+        assert (completion.recorded_by_id, completion.voided_by_id) == (None, None)
+        assert completion.voided_at is not None
