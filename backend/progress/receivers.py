@@ -37,7 +37,7 @@ def on_completion(instance: Completion, **kwargs: Any) -> None:
 def on_completions(records: list[Completion], **kwargs: Any) -> None:
     """The same for completions written in bulk."""
     provider_ids = {record.provider_id for record in records}
-    standings.refresh_evidence(provider_ids)
+    standings.refresh_evidence(provider_ids, {record.module_id for record in records})
     answers.forget(provider_ids)
 
 

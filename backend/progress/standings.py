@@ -32,7 +32,14 @@ SELECT c.provider_id, mc.competency_id, mc.level
 FROM training_completion c
 JOIN catalogue_modulecompetency mc ON mc.module_id = c.module_id
 WHERE c.outcome = 'completed' AND c.voided_at IS NULL AND c.provider_id IN ({providers})
+    {narrowed}
 """
+
+# Only the competencies that these modules teach (see `refresh_evidence`).
+TAUGHT = (
+    "competency_id IN "
+    "(SELECT competency_id FROM catalogue_modulecompetency WHERE module_id IN ({modules}))"
+)
 
 TARGETS = """
 SELECT followed.provider_id, pt.competency_id, pt.level
@@ -56,7 +63,7 @@ SELECT provider_id, competency_id, MAX(level) FROM (
     UNION ALL
     SELECT provider_id, competency_id, NULL AS level
     FROM {table}
-    WHERE {column} IS NOT NULL AND provider_id IN ({providers})
+    WHERE {column} IS NOT NULL AND provider_id IN ({providers}) {narrowed}
 ) levels
 GROUP BY provider_id, competency_id
 ORDER BY provider_id, competency_id
@@ -68,21 +75,31 @@ WHERE {table}.{column} {distinct} excluded.{column}
 EVERYONE = ("SELECT id FROM people_provider", ())
 
 
-def _upsert(column: str, facts: str, providers: tuple[str, Sequence[Any]]) -> None:
+def _upsert(
+    column: str,
+    facts: str,
+    providers: tuple[str, Sequence[Any]],
+    modules: tuple[str, Sequence[Any]] | None = None,
+) -> None:
     where, params = providers
     # Rows whose level does not change are not rewritten (null-safe comparison).
     distinct = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+    narrowed, module_params = ("", []) if modules is None else (modules[0], list(modules[1]))
+    taught = f"AND mc.{TAUGHT.format(modules=narrowed)}" if modules else ""
+    kept = f"AND {TAUGHT.format(modules=narrowed)}" if modules else ""
     sql = UPSERT.format(
         table=TABLE,
         column=column,
-        facts=facts.format(providers=where),
+        facts=facts.format(providers=where, narrowed=taught),
         providers=where,
+        narrowed=kept,
         distinct=distinct,
     )
-    # The provider list appears once in the facts per `{providers}`, and once in the upsert.
+    # The provider list appears once in the facts per `{providers}` and once in the
+    # upsert, each followed by the module list when the refresh is narrowed.
     repeats = facts.count("{providers}") + 1
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params) * repeats if params else None)
+        cursor.execute(sql, [*params, *module_params] * repeats or None)
 
 
 def _ids(provider_ids: Iterable[int]) -> tuple[str, Sequence[Any]] | None:
@@ -95,10 +112,14 @@ def _ids(provider_ids: Iterable[int]) -> tuple[str, Sequence[Any]] | None:
     return sql, [param]
 
 
-def refresh_evidence(provider_ids: Iterable[int]) -> None:
-    """Recompute the evidenced levels of these providers from their live completions."""
+def refresh_evidence(provider_ids: Iterable[int], module_ids: Iterable[int] = ()) -> None:
+    """Recompute the evidenced levels of these providers from their live completions; with
+    `module_ids` (those of the records just written), only in the competencies these
+    modules teach: no other level can have moved. A push of 1,000 corrections then
+    proposes the 800 levels it may change rather than all 1,900 of its providers (each
+    one compared and locked)."""
     if providers := _ids(provider_ids):
-        _upsert("evidenced_level", EVIDENCE, providers)
+        _upsert("evidenced_level", EVIDENCE, providers, _ids(module_ids))
 
 
 def refresh_targets(provider_ids: Iterable[int]) -> None:

@@ -119,6 +119,30 @@ class TestEvidence:
             assert levels(provider, world["strategy"]) == (None, None, None)
         assert consistent()
 
+    def test_a_bulk_write_refreshes_what_its_modules_teach_from_every_module(self, world):
+        """A bulk write recomputes only the competencies its records' modules teach, but
+        from all the provider's records: voiding ADVANCED leaves FACEBOOK at the level
+        BASICS (not in the write) teaches; STRATEGY, which ADVANCED does not teach, keeps
+        its row as it was."""
+        provider = world["provider"]
+        record(provider, world["basics"])
+        advanced = CompletionFactory(provider=provider, module=world["advanced"])
+        standings.refresh_evidence([provider.pk])
+        assert levels(provider, world["facebook"]) == (None, 3, None)
+        replacement = Completion(
+            provider=provider,
+            module=world["advanced"],
+            completed_on=timezone.localdate(),
+            outcome="attended",
+            source="partner",
+        )
+        training.completions_replace(
+            voids=[advanced], records=[replacement], reason="attended only", actor=None
+        )
+        assert levels(provider, world["facebook"]) == (None, 1, None)
+        assert levels(provider, world["strategy"]) == (None, 2, None)
+        assert consistent()
+
     def test_what_a_module_teaches_moves_the_evidence_of_those_who_completed_it(self, world):
         provider = world["provider"]
         record(provider, world["basics"])
