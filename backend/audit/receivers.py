@@ -67,8 +67,13 @@ def _fields(model: type[models.Model]) -> list[tuple[str, bool]]:
 
 
 def _values(instance: models.Model) -> dict[str, Any]:
+    # Read from the instance's dict where loaded: a foreign key's column is a descriptor,
+    # called for each of a bulk write's thousands of values.
+    loaded = instance.__dict__
     return {
-        attname: "(set)" if secret else _value(getattr(instance, attname))
+        attname: "(set)"
+        if secret
+        else _value(loaded[attname] if attname in loaded else getattr(instance, attname))
         for attname, secret in _fields(type(instance))
     }
 
@@ -118,19 +123,23 @@ def after_delete(instance: models.Model, **kwargs: Any) -> None:
 
 def after_bulk(records: list[models.Model], **kwargs: Any) -> None:
     """A bulk write's records: voided ones (live until this write) and new ones. A void
-    changes the same fields as one voided alone."""
+    changes the same fields as one voided alone; the voids of one write share their
+    changes, built once."""
+    voids: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def void_changes(record: Any) -> dict[str, Any]:
+        key = (record.voided_at, record.voided_by_id, record.void_reason)
+        if key not in voids:
+            voids[key] = {
+                "voided_at": [None, _value(record.voided_at)],
+                "voided_by_id": [None, record.voided_by_id],
+                "void_reason": ["", record.void_reason],
+            }
+        return voids[key]
+
     audit_events_insert(
         events=[
-            (
-                record._meta.label_lower,
-                record.pk,
-                "updated",
-                {
-                    "voided_at": [None, _value(record.voided_at)],  # type: ignore[attr-defined]
-                    "voided_by_id": [None, record.voided_by_id],  # type: ignore[attr-defined]
-                    "void_reason": ["", record.void_reason],  # type: ignore[attr-defined]
-                },
-            )
+            (record._meta.label_lower, record.pk, "updated", void_changes(record))
             if getattr(record, "voided_at", None) is not None
             else (record._meta.label_lower, record.pk, "created", _values(record))
             for record in records

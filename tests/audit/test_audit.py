@@ -138,4 +138,15 @@ def test_a_bulk_replacement_records_its_voids_like_single_ones():
     assert voided.action == "updated"
     assert voided.changes["void_reason"] == ["", "corrected"]
     assert voided.changes["voided_at"][0] is None
-    assert events("training.completion", new.pk)[-1].action == "created"
+    assert voided.changes["voided_by_id"] == [None, None]
+    created = events("training.completion", new.pk)[-1]
+    assert created.action == "created"
+    # The same values as a record created alone, in the same form.
+    alone = events("training.completion", old.pk)[0]
+    assert alone.action == "created"
+    assert set(created.changes) == set(alone.changes)
+    assert created.changes["id"] == new.pk
+    assert created.changes["outcome"] == "attended"
+    assert created.changes["completed_on"] == timezone.localdate().isoformat()
+    assert created.changes["provider_id"] == alone.changes["provider_id"] == old.provider_id
+    assert created.changes["voided_at"] is None

@@ -226,3 +226,4 @@ def test_the_statement_functions_plan_each_call() -> None:
     for name in statement_level:
         assert "EXECUTE $statement$" in functions[name], name
         assert "INSERT INTO" not in functions[name].split("EXECUTE", 1)[0], name
+        assert "IF EXISTS (SELECT FROM" in functions[name], name
