@@ -478,3 +478,34 @@ def test_an_invalid_id_with_a_nul_is_not_echoed_and_the_answer_is_stored(centre_
     assert response.json()["results"][0]["result"] == "error"
     assert response.json()["results"][0]["external_id"] is None
     assert IdempotencyRecord.objects.get(key="nul").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_records_a_push_builds_behave_as_the_orms():
+    """A push builds its records without Model.__init__ (services_bulk._record): a record
+    read has its other columns deferred and loads them on demand, as one from a query; a
+    new one saves as any other."""
+    import datetime as dt
+
+    from integrations.services_bulk import LIVE_FIELDS, _new_record, _record
+    from tests.factories import CompletionFactory
+
+    stored = CompletionFactory(outcome="attended")
+    read = _record({name: getattr(stored, name) for name in LIVE_FIELDS}, "default")
+    assert (read.pk, read._state.adding, read._state.db) == (stored.pk, False, "default")
+    assert read.get_deferred_fields() == {
+        f.attname for f in Completion._meta.concrete_fields
+    } - set(LIVE_FIELDS)
+    assert read.source == stored.source  # a deferred column, read on demand
+    assert read.provider == stored.provider
+
+    new = _new_record(
+        provider_id=stored.provider_id,
+        module_id=stored.module_id,
+        completed_on=dt.date(2026, 11, 2),
+        outcome="completed",
+        source="partner",
+    )
+    assert (new._state.adding, new.pk, new.void_reason) == (True, None, "")
+    new.save()
+    assert Completion.objects.filter(pk=new.pk, outcome="completed", source="partner").exists()
