@@ -18,7 +18,7 @@ class SelfAssessmentSerializer(StrictModelSerializer):
     """A provider's rating of one competency on its framework's scale. Append-only."""
 
     competency: serializers.PrimaryKeyRelatedField[Competency] = serializers.PrimaryKeyRelatedField(
-        queryset=Competency.objects.all()
+        queryset=Competency.objects.select_related("framework")
     )
     competency_code = serializers.CharField(source="competency.code", read_only=True)
     provider = serializers.PrimaryKeyRelatedField(
@@ -57,7 +57,12 @@ class SelfAssessmentSerializer(StrictModelSerializer):
             raise serializers.ValidationError(
                 {"competency": "This competency is retired."}, code="inactive"
             )
-        if attrs["level"] not in catalogue_selectors.scale_of(competency.framework):
+        # A list's ratings are checked by one serializer: each framework's scale is read
+        # once for all of them.
+        scales: dict[int, set[int]] = self.__dict__.setdefault("_scales", {})
+        if competency.framework_id not in scales:
+            scales[competency.framework_id] = catalogue_selectors.scale_of(competency.framework)
+        if attrs["level"] not in scales[competency.framework_id]:
             raise serializers.ValidationError(
                 {"level": "Not a level of the competency's scale."}, code="out_of_scale"
             )

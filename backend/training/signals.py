@@ -15,7 +15,8 @@ training_event = Signal()
 
 # Sent at once, inside the writer's transaction, by writes that bypass the models' own
 # signals (bulk inserts and updates), with `records`: every record they wrote. For data
-# kept consistent with the records (progress's standings).
+# kept consistent with the records (progress's standings) and the audit trail. Sent
+# too by progress for its ratings, recorded in bulk.
 records_written = Signal()
 
 EVENTS = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from progress.models import CurrentLevel, SelfAssessment
 from tests.conftest import client_for
 from tests.factories import (
+    AreaFactory,
     CompetencyFactory,
     CoordinatorFactory,
     EnrolmentFactory,
@@ -119,6 +120,75 @@ class TestRating:
         assert response.status_code == 201
         assert CurrentLevel.objects.get(provider=provider).level == 3
         assert SelfAssessment.objects.count() == 2
+
+    def test_a_list_rating_a_competency_twice_keeps_the_latest_then_the_last(self):
+        """Ratings of one competency in one list: the latest becomes current, and of two
+        at the same time the last one, as if they were recorded one by one."""
+        provider = ProviderFactory()
+        twice, once = CompetencyFactory(), CompetencyFactory()
+        client = client_for(CoordinatorFactory())
+        response = client.post(
+            URL,
+            [
+                {
+                    "provider": provider.pk,
+                    "competency": twice.pk,
+                    "level": 3,
+                    "assessed_at": "2026-11-02T10:00:00Z",
+                },
+                {
+                    "provider": provider.pk,
+                    "competency": twice.pk,
+                    "level": 1,
+                    "assessed_at": "2026-10-02T10:00:00Z",
+                },
+                {
+                    "provider": provider.pk,
+                    "competency": once.pk,
+                    "level": 2,
+                    "assessed_at": "2026-11-02T10:00:00Z",
+                },
+                {
+                    "provider": provider.pk,
+                    "competency": once.pk,
+                    "level": 4,
+                    "assessed_at": "2026-11-02T10:00:00Z",
+                },
+            ],
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        levels = dict(
+            CurrentLevel.objects.filter(provider=provider).values_list("competency", "level")
+        )
+        assert levels == {twice.pk: 3, once.pk: 4}
+        current = CurrentLevel.objects.get(provider=provider, competency=twice)
+        assert current.self_assessment_id == response.json()[0]["id"]
+        assert SelfAssessment.objects.filter(provider=provider).count() == 4
+
+    def test_a_list_writes_in_three_statements(self):
+        """The ratings, their audit events and their standings: one statement each,
+        whatever the number of ratings; checking them reads each rating's competency
+        (with its framework), and each framework's scale once."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        user = ProviderUserFactory()
+        competencies = CompetencyFactory.create_batch(9, area=AreaFactory())  # one framework
+        client = client_for(user)
+        for chosen in (competencies[:1], competencies[1:]):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.post(
+                    URL, [{"competency": c.pk, "level": 2} for c in chosen], format="json"
+                )
+            assert response.status_code == 201
+            statements = [q["sql"] for q in ctx.captured_queries]
+            reads = [q for q in statements if q.startswith('SELECT "catalogue_competency"')]
+            scales = [q for q in statements if '"catalogue_proficiencylevel"' in q]
+            inserts = [q for q in statements if q.lstrip().startswith("INSERT")]
+            assert (len(reads), len(scales)) == (len(chosen), 1)
+            assert len(inserts) == 3, inserts  # ratings, audit events, standings
+        assert CurrentLevel.objects.filter(provider=user.provider, level=2).count() == 9
 
     def test_ratings_are_never_changed_or_deleted(self):
         user = ProviderUserFactory()
