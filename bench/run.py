@@ -252,14 +252,28 @@ LUA_POST_PER_THREAD = (
     """
 local pushes = {%(pairs)s}
 local started = 0
+threads = {}
 function setup(thread)
   started = started + 1
   thread:set("index", started)
+  table.insert(threads, thread)
 end
 local bodies = {}
 function init(args)
   for i, name in ipairs(pushes[index]) do
     local f = assert(io.open(name, "r")); bodies[i] = f:read("*a"); f:close()
+  end
+end
+-- Items answered with an error (a 200 whose item was not written), and the first one.
+item_errors = 0
+first_error = ""
+function response(status, headers, body)
+  local _, n = body:gsub('"result":"error"', "")
+  if n > 0 then
+    item_errors = item_errors + n
+    if first_error == "" then
+      first_error = body:match('{[^{}]*"result":"error"[^{}]*}') or ""
+    end
   end
 end
 """
@@ -276,6 +290,14 @@ done = function(summary, latency, requests)
     summary.duration, latency:percentile(50), latency:percentile(99), summary.errors.status
     + summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout))
+  if threads then
+    local count, first = 0, ""
+    for _, thread in ipairs(threads) do
+      count = count + thread:get("item_errors")
+      if first == "" then first = thread:get("first_error") end
+    end
+    io.write(string.format("ITEM_ERRORS %d %s\\n", count, first))
+  end
 end
 """
 
@@ -330,6 +352,9 @@ def run_wrk(scenario: Scenario, workdir: Path) -> dict[str, float]:
         raise SystemExit(f"bench: wrk gave no result for {scenario.name}:\n{out}")
     requests_done, duration_us, p50_us, p99_us, errors = map(int, match.groups())
     statuses = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    item_errors = re.search(r"ITEM_ERRORS (\d+) (.*)", out)
+    if item_errors and int(item_errors.group(1)):
+        say(f"{scenario.name}: {item_errors.group(1)} items refused, first: {item_errors.group(2)}")
     items = written(scenario) - before
     refused = max(requests_done * scenario.items - items, 0) if scenario.written_by else 0
     return {
