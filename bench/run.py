@@ -264,20 +264,25 @@ function init(args)
     local f = assert(io.open(name, "r")); bodies[i] = f:read("*a"); f:close()
   end
 end
--- Items answered with an error (a 200 whose item was not written), and the first one.
+"""
+    + LUA_POST_BODIES
+    + """
+-- Items answered without being written (an error, or unchanged), and the first one. A
+-- push answered unchanged found its records as it would leave them: the request before
+-- it never reached the server (lost in a reconnection), and the pair is in step again.
 item_errors = 0
 first_error = ""
 function response(status, headers, body)
-  local _, n = body:gsub('"result":"error"', "")
-  if n > 0 then
-    item_errors = item_errors + n
+  local _, refused = body:gsub('"result":"error"', "")
+  local _, unchanged = body:gsub('"result":"unchanged"', "")
+  if refused + unchanged > 0 then
+    item_errors = item_errors + refused + unchanged
     if first_error == "" then
-      first_error = body:match('{[^{}]*"result":"error"[^{}]*}') or ""
+      first_error = body:match('{[^{}]*"result":"[eu][rn][rc][^{}]*}') or ""
     end
   end
 end
 """
-    + LUA_POST_BODIES
 )
 
 LUA_GET = """
@@ -354,7 +359,10 @@ def run_wrk(scenario: Scenario, workdir: Path) -> dict[str, float]:
     statuses = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     item_errors = re.search(r"ITEM_ERRORS (\d+) (.*)", out)
     if item_errors and int(item_errors.group(1)):
-        say(f"{scenario.name}: {item_errors.group(1)} items refused, first: {item_errors.group(2)}")
+        say(
+            f"{scenario.name}: {item_errors.group(1)} items not written, "
+            f"first: {item_errors.group(2)}"
+        )
     items = written(scenario) - before
     refused = max(requests_done * scenario.items - items, 0) if scenario.written_by else 0
     return {
