@@ -267,12 +267,17 @@ end
 """
     + LUA_POST_BODIES
     + """
--- Items answered without being written (an error, or unchanged), and the first one. A
--- push answered unchanged found its records as it would leave them: the request before
--- it never reached the server (lost in a reconnection), and the pair is in step again.
+-- Each push of the pair is the one after the last answered, not after the last asked
+-- for: wrk asks the first thread's script for one request more than it sends (to check
+-- it), which would make that thread's first push the one already written (unchanged).
+request = function()
+  return wrk.format("POST", "%(path)s", nil, bodies[((n + 1) %% #bodies) + 1])
+end
+-- Items answered without being written (an error, or unchanged), and the first one.
 item_errors = 0
 first_error = ""
 function response(status, headers, body)
+  n = n + 1
   local _, refused = body:gsub('"result":"error"', "")
   local _, unchanged = body:gsub('"result":"unchanged"', "")
   if refused + unchanged > 0 then
