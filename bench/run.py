@@ -1,7 +1,8 @@
 """`make bench`: Parcours under a production server against its floor, on PostgreSQL.
 
 1. Makes sure the bench database holds the generated data set (`BENCH_PROVIDERS`
-   providers, seed 1), and prepares logins, a partner client and payloads.
+   providers, seed 1), prepares logins, a partner client and payloads, and vacuums
+   the database.
 2. Serves the API with gunicorn (2 workers, DEBUG off) on 127.0.0.1, with the
    floor beside it: a bare Django view answering a fixed ~50-row JSON.
 3. Loads each scenario with wrk in interleaved rounds (every scenario once per
@@ -283,7 +284,8 @@ function response(status, headers, body)
   if refused + unchanged > 0 then
     item_errors = item_errors + refused + unchanged
     if first_error == "" then
-      first_error = body:match('{[^{}]*"result":"[eu][rn][rc][^{}]*}') or ""
+      first_error = body:match('{[^{}]*"result":"error"[^{}]*}')
+        or body:match('{[^{}]*"result":"unchanged"[^{}]*}') or ""
     end
   end
 end
