@@ -84,15 +84,14 @@ def _upsert(
     where, params = providers
     # Rows whose level does not change are not rewritten (null-safe comparison).
     distinct = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
-    narrowed, module_params = ("", []) if modules is None else (modules[0], list(modules[1]))
-    taught = f"AND mc.{TAUGHT.format(modules=narrowed)}" if modules else ""
-    kept = f"AND {TAUGHT.format(modules=narrowed)}" if modules else ""
+    taught = TAUGHT.format(modules=modules[0]) if modules else ""
+    module_params = list(modules[1]) if modules else []
     sql = UPSERT.format(
         table=TABLE,
         column=column,
-        facts=facts.format(providers=where, narrowed=taught),
+        facts=facts.format(providers=where, narrowed=f"AND mc.{taught}" if taught else ""),
         providers=where,
-        narrowed=kept,
+        narrowed=f"AND {taught}" if taught else "",
         distinct=distinct,
     )
     # The provider list appears once in the facts per `{providers}` and once in the
