@@ -31,3 +31,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action} {self.record_type}"
+
+
+class Redaction(models.Model):
+    """An erasure under way: while its transaction holds a row here (inserted and deleted
+    before it commits, so no other transaction ever sees it), the database lets that
+    transaction rewrite the author and the changes of events, and nothing else of them."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "audit_redaction"
+
+    def __str__(self) -> str:
+        return f"redaction {self.pk}"

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from accounts.models import User
+from audit.services import audit_event_add, audit_events_redact
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -19,6 +20,8 @@ from progress.models import CurrentLevel, SelfAssessment
 from training.models import Completion, Enrolment
 
 ERASED_NAME = "Anonyme"
+# What a login says of its person (its username and e-mail included).
+LOGIN_PERSONAL_FIELDS = {"username", "email", "first_name", "last_name"}
 
 
 def provider_export(*, provider: Provider) -> dict[str, Any]:
@@ -91,8 +94,26 @@ def provider_export(*, provider: Provider) -> dict[str, Any]:
 @transaction.atomic
 def provider_erase(*, provider: Provider) -> Provider:
     """Anonymise the provider: names, contact and comments gone, login disabled, partner
-    ids dropped; levels and attendance kept, anonymous. Safe to run twice."""
+    ids dropped; levels and attendance kept, anonymous. The audit trail keeps that the
+    person was erased and loses every value of theirs. Safe to run twice."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    first_erasure = provider.erased_at is None
+    logins = list(User.objects.filter(provider=provider))
+    comments = SelfAssessment.objects.filter(provider=provider).exclude(comment="")
+    # The values to hunt down in the trail: only before the first erasure are they the
+    # person's (afterwards they are the anonymous ones written here).
+    erased_values = (
+        set()
+        if not first_erasure
+        else {
+            provider.first_name,
+            provider.last_name,
+            provider.email,
+            provider.phone,
+            *comments.values_list("comment", flat=True),
+            *(value for login in logins for value in _login_values(login)),
+        }
+    )
     provider.first_name = ERASED_NAME
     provider.last_name = f"#{provider.pk}"
     provider.email = f"erased-{provider.pk}@erased.invalid"
@@ -100,9 +121,11 @@ def provider_erase(*, provider: Provider) -> Provider:
     provider.shares_progress_with_partners = False
     provider.erased_at = provider.erased_at or timezone.now()
     provider.save()
-    SelfAssessment.objects.filter(provider=provider).exclude(comment="").update(comment="")
+    comments.update(comment="")
     Participant.objects.filter(provider=provider).delete()
-    for login in User.objects.filter(provider=provider):
+    for login in logins:
+        if _anonymous(login):
+            continue  # erased before: saving again would only change its unusable password
         login.username = f"erased-{login.pk}"
         login.email = ""
         login.first_name = ""
@@ -110,7 +133,33 @@ def provider_erase(*, provider: Provider) -> Provider:
         login.is_active = False
         login.set_unusable_password()
         login.save()
+    audit_events_redact(
+        records={
+            "accounts.user": ([login.pk for login in logins], LOGIN_PERSONAL_FIELDS),
+            "progress.selfassessment": (
+                list(SelfAssessment.objects.filter(provider=provider).values_list("pk", flat=True)),
+                {"comment"},
+            ),
+        },
+        authors={login.pk: login.username for login in logins},
+        values=erased_values,
+    )
+    if first_erasure:
+        audit_event_add(record_type="people.provider", record_id=provider.pk, action="erased")
     return provider
+
+
+def _anonymous(login: User) -> bool:
+    return (
+        login.username == f"erased-{login.pk}"
+        and not login.is_active
+        and not login.has_usable_password()
+        and not any(getattr(login, name) for name in LOGIN_PERSONAL_FIELDS - {"username"})
+    )
+
+
+def _login_values(login: User) -> list[str]:
+    return [getattr(login, name) for name in LOGIN_PERSONAL_FIELDS]
 
 
 def inactive_providers(*, since: dt.datetime) -> QuerySet[Provider]:

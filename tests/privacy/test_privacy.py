@@ -2,11 +2,14 @@
 and is safe to run twice; inactive providers are purged after the retention period."""
 
 import datetime as dt
+import json
 from io import StringIO
 
 import pytest
 from accounts.models import User
+from audit.models import AuditEvent, Redaction
 from django.core.management import call_command
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -116,6 +119,79 @@ class TestErase:
         again = self.erase(person)
         assert again.status_code == 200
         assert again.json() == first
+
+    def test_the_trail_keeps_the_erasure_and_none_of_the_persons_values(self, person):
+        """Every value erased from the records is gone from the trail too: the login's
+        names and e-mails (an older one included), the username in the events the person
+        made, their comments; the erasure itself is one event with no value."""
+        person.first_name, person.last_name = "Marie", "Kerjean"
+        person.email = "marie@ancienne-adresse.example"
+        person.save()
+        coordinator = CoordinatorFactory()
+        client_for(coordinator).patch(
+            f"/api/v1/accounts/{person.pk}/", {"email": "m.kerjean@example.org"}, format="json"
+        )
+        rated = client_for(person).post(
+            "/api/v1/self-assessments/",
+            {"competency": CompetencyFactory().pk, "level": 3, "comment": "Mes stories marchent"},
+            format="json",
+        )
+        assert rated.status_code == 201, rated.json()
+        provider = Provider.objects.get(pk=person.provider.pk)
+        erased = [
+            "marie.kerjean",
+            "Marie",
+            "Kerjean",
+            "marie@ancienne-adresse.example",
+            "m.kerjean@example.org",
+            provider.email,
+            provider.first_name,
+            provider.last_name,
+            "0296000000",
+            "Je publie chaque semaine",
+            "Mes stories marchent",
+        ]
+        trail = lambda: [  # noqa: E731
+            json.dumps([event.actor, event.changes], ensure_ascii=False).casefold()
+            for event in AuditEvent.objects.all()
+        ]
+        assert any("marie.kerjean" in text for text in trail())  # the values were there
+
+        assert (
+            client_for(coordinator).post(f"/api/v1/providers/{provider.pk}/erase/").status_code
+            == 200
+        )
+
+        for value in erased:
+            assert not [text for text in trail() if value.casefold() in text], value
+        [erasure] = AuditEvent.objects.filter(record_type="people.provider", record_id=provider.pk)
+        assert (erasure.action, erasure.changes, erasure.actor_id) == ("erased", {}, coordinator.pk)
+        mine = AuditEvent.objects.filter(actor_id=person.pk)
+        assert mine.exists()
+        assert set(mine.values_list("actor", flat=True)) == {f"erased-{person.pk}"}
+        assert not Redaction.objects.exists()
+        # Erasing again writes nothing more to the trail.
+        count = AuditEvent.objects.count()
+        assert (
+            client_for(coordinator).post(f"/api/v1/providers/{provider.pk}/erase/").status_code
+            == 200
+        )
+        assert AuditEvent.objects.count() == count
+
+    def test_outside_an_erasure_the_trail_still_refuses_changes(self, person):
+        event = AuditEvent.objects.filter(record_type="accounts.user").first()
+        assert event is not None
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).update(changes={})
+        # An erasure's transaction may rewrite the author and changes, nothing else.
+        with transaction.atomic():
+            Redaction.objects.create()
+            with pytest.raises(DatabaseError), transaction.atomic():
+                AuditEvent.objects.filter(pk=event.pk).update(record_id=event.record_id + 1)
+            AuditEvent.objects.filter(pk=event.pk).update(actor="rewritten")
+            Redaction.objects.all().delete()
+        assert AuditEvent.objects.get(pk=event.pk).actor == "rewritten"
+        assert AuditEvent.objects.get(pk=event.pk).changes == event.changes
 
     def test_only_coordinators_erase(self, person):
         url = f"/api/v1/providers/{person.provider.pk}/erase/"
