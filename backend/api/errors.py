@@ -135,6 +135,7 @@ BUSINESS_RULE_CODES = frozenset(
         "required_for_role",
         "not_for_role",
         "not_open",
+        "session_started",
         "not_recordable",
         "wrong_module",
         "not_enrolled",
