@@ -142,6 +142,7 @@ BUSINESS_RULE_CODES = frozenset(
         "invalid_transition",
         "already_cancelled",
         "already_voided",
+        "already_decided",
         "one_provider",
         # A date-time at the very edge of the calendar, outside what can be stored.
         "overflow",

@@ -8,7 +8,12 @@ from rest_framework import serializers
 from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from integrations import destinations
-from integrations.models import PartnerClient, WebhookDelivery, WebhookSubscription
+from integrations.models import (
+    Participant,
+    PartnerClient,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from integrations.services_bulk import MAX_ITEMS
 from people.models import OrganisationKind
 from training.models import Outcome
@@ -51,6 +56,27 @@ class PartnerClientSerializer(StrictModelSerializer):
                 "This organisation is not a partner centre.", code="wrong_kind"
             )
         return centre
+
+
+class ParticipantLinkSerializer(StrictModelSerializer):
+    """A partner centre's link to a provider under the centre's own id: `pending` until
+    the provider (or a coordinator) confirms or refuses it."""
+
+    partner_centre_name = serializers.CharField(source="partner_centre.name", read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id",
+            "partner_centre",
+            "partner_centre_name",
+            "provider",
+            "external_id",
+            "status",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
 
 
 class BulkParticipantSerializer(serializers.Serializer[Any]):

@@ -70,15 +70,18 @@ class TestEnrolmentsBulk:
         results = response.json()["results"]
         assert [(r["index"], r["result"]) for r in results] == [
             (0, "created"),
-            (1, "created"),
+            (1, "error"),
             (2, "error"),
             (3, "error"),
         ]
+        assert results[1]["code"] == "participant_pending"
         assert (results[2]["code"], results[2]["field"]) == ("unknown_session", "session")
         assert results[3]["field"].startswith("participant.")
-        assert Enrolment.objects.count() == 2
-        # P-2 was matched to the existing provider by e-mail; P-1 was created.
-        assert Participant.objects.get(external_id="P-2").provider == existing
+        assert Enrolment.objects.count() == 1
+        # P-2 was matched to the existing provider by e-mail, pending their consent; P-1
+        # was created.
+        matched = Participant.objects.get(external_id="P-2")
+        assert (matched.provider, matched.status) == (existing, "pending")
         assert Provider.objects.filter(email="p1@example.org").exists()
         assert not Provider.objects.filter(email="p4@example.org").exists()
 
@@ -176,7 +179,10 @@ class TestIdempotency:
         body = {"items": [enrol_item(1)]}
         centre_world["client"].post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
         response = client_for(other).post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
-        assert response.json()["results"][0]["result"] == "created"
+        # Run for the other centre, not replayed: the person the first centre created is
+        # an existing provider to it.
+        assert "Idempotent-Replayed" not in response.headers
+        assert response.json()["results"][0]["code"] == "participant_pending"
 
     def test_keys_live_at_least_a_day(self, centre_world):
         from datetime import timedelta
@@ -299,6 +305,7 @@ class TestCompletionsBulk:
             partner_centre=centre_world["partner"].partner_centre,
             external_id="P-stranger",
             provider=Provider.objects.get(email="stranger@example.org"),
+            status="confirmed",
         )
         good = {
             "external_id": "C-0",
