@@ -132,8 +132,12 @@ def _enrol(session: Session, participants: list[Provider]) -> None:
             f"Session {session.external_id} is {session.status}: {len(missing)} participant(s) of "
             "the fixture cannot be enrolled any more. Delete the demo database to reload it."
         )
+    # The fixture's past sessions took their enrolments before they started.
+    enrolled_at = session.starts_at - dt.timedelta(days=1) if session.starts_at else None
     for provider in missing:
-        training_services.enrolment_create(session=session, provider=provider, actor=None)
+        training_services.enrolment_create(
+            session=session, provider=provider, actor=None, enrolled_at=enrolled_at
+        )
 
 
 def _taught_modules(session: Session) -> list[Module]:

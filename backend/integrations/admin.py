@@ -38,6 +38,6 @@ class PartnerClientAdmin(admin.ModelAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ("external_id", "partner_centre", "provider")
-    list_filter = ("partner_centre",)
+    list_display = ("external_id", "partner_centre", "provider", "status")
+    list_filter = ("partner_centre", "status")
     search_fields = ("external_id", "provider__email")

@@ -36,20 +36,43 @@ class PartnerClient(models.Model):
         return f"{self.partner_centre} – {self.name}"
 
 
+class LinkStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    CONFIRMED = "confirmed", "Confirmé"
+    REFUSED = "refused", "Refusé"
+
+
 class Participant(models.Model):
-    """A partner centre's own id for a provider (unique per centre)."""
+    """A partner centre's own id for a provider (unique per centre), and whether the
+    provider agreed to it.
+
+    A centre that pushes a new person's e-mail creates them, confirmed; an e-mail that
+    is already a provider's makes a pending link, which the provider (or a coordinator)
+    confirms or refuses. Until confirmed, the centre cannot enrol them nor record for them.
+    """
 
     partner_centre = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="participants"
     )
     external_id = models.CharField("identifiant externe", max_length=100)
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="external_ids")
+    status = models.CharField(
+        "statut", max_length=20, choices=LinkStatus.choices, default=LinkStatus.PENDING
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "participant externe"
         verbose_name_plural = "participants externes"
+        ordering = ["-created_at", "-id"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=LinkStatus.values), name="participant_status"
+            ),
             models.UniqueConstraint(
                 fields=["partner_centre", "external_id"], name="participant_external_id_unique"
             ),

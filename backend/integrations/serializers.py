@@ -8,10 +8,16 @@ from rest_framework import serializers
 from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from integrations import destinations
-from integrations.models import PartnerClient, WebhookDelivery, WebhookSubscription
+from integrations.models import (
+    Participant,
+    PartnerClient,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from integrations.services_bulk import MAX_ITEMS
 from people.models import OrganisationKind
 from training.models import Outcome
+from training.serializers import completion_date_checked
 from training.signals import EVENTS
 
 
@@ -52,6 +58,27 @@ class PartnerClientSerializer(StrictModelSerializer):
         return centre
 
 
+class ParticipantLinkSerializer(StrictModelSerializer):
+    """A partner centre's link to a provider under the centre's own id: `pending` until
+    the provider (or a coordinator) confirms or refuses it."""
+
+    partner_centre_name = serializers.CharField(source="partner_centre.name", read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id",
+            "partner_centre",
+            "partner_centre_name",
+            "provider",
+            "external_id",
+            "status",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
 class BulkParticipantSerializer(serializers.Serializer[Any]):
     """A centre's participant: its id, and who they are (matched by e-mail, else created)."""
 
@@ -84,6 +111,9 @@ class CompletionBulkItemSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     completed_on = serializers.DateField(required=False)
 
+    def validate_completed_on(self, value: dt.date) -> dt.date:
+        return completion_date_checked(value)
+
     def run_validation(self, data: Any = serializers.empty) -> Any:
         """A plainly valid item is taken as it is: the fields' checks cost about 70 µs an
         item, most of a push of 1,000. Any other item goes through them, which accept it
@@ -91,8 +121,21 @@ class CompletionBulkItemSerializer(serializers.Serializer[Any]):
         plain = self.plainly_valid(data)
         return plain if plain is not None else super().run_validation(data)
 
+    def within_rules(self, item: dict[str, Any]) -> dict[str, Any] | None:
+        """The item through this serializer's own rules (`validate_<field>`, then
+        `validate`), as the fields' path applies them; None if one refuses it."""
+        try:
+            for name, value in item.items():
+                rule = getattr(self, f"validate_{name}", None)
+                if rule is not None:
+                    item[name] = rule(value)
+            return dict(self.validate(item))
+        except serializers.ValidationError:
+            return None
+
     def plainly_valid(self, data: Any) -> dict[str, Any] | None:
-        """The item as the fields would return it, if it is valid beyond doubt; else None.
+        """The item as the fields and rules would return it, if it is valid beyond doubt;
+        else None.
 
         Texts: strings of printable characters, not blank, without the spaces the fields
         trim, within their maximum length (no NUL, no surrogate, nothing to normalise).
@@ -123,7 +166,7 @@ class CompletionBulkItemSerializer(serializers.Serializer[Any]):
                 item["completed_on"] = dt.date.fromisoformat(completed_on)
             except ValueError:
                 return None
-        return item
+        return self.within_rules(item)
 
 
 class EnrolmentBulkSerializer(serializers.Serializer[Any]):

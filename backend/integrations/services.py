@@ -1,4 +1,5 @@
-"""Writes of partner clients: creation (the secret is shown once) and revocation."""
+"""Writes of partner clients (creation, the secret shown once, and revocation) and the
+decisions on a centre's links to its participants."""
 
 import secrets
 from typing import Any
@@ -9,7 +10,8 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 
-from integrations.models import PartnerClient
+from api.errors import DomainError
+from integrations.models import LinkStatus, Participant, PartnerClient
 from people.models import Organisation
 
 
@@ -55,3 +57,17 @@ def partner_client_revoke(*, client: PartnerClient) -> PartnerClient:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
     return client
+
+
+@transaction.atomic
+def participant_link_decide(*, link: Participant, status: str, actor: Any) -> Participant:
+    """Confirm or refuse a centre's pending link to a provider (the provider or a
+    coordinator decides): confirmed, the centre may enrol them and record for them."""
+    link = Participant.objects.select_for_update().get(pk=link.pk)
+    if link.status != LinkStatus.PENDING:
+        raise DomainError(f"This link is already {link.status}.", code="already_decided")
+    link.status = status
+    link.decided_at = timezone.now()
+    link.decided_by = actor
+    link.save(update_fields=["status", "decided_at", "decided_by"])
+    return link

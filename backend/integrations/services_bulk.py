@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from catalogue.models import PathStep
-from integrations.models import Participant
+from integrations.models import LinkStatus, Participant
 from people.models import Organisation, Provider
 from training import services as training
 from training.models import Completion, Enrolment, EnrolmentStatus, Session, Source
@@ -53,17 +53,20 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def participant_resolve(*, centre: Organisation, data: dict[str, Any]) -> Provider:
-    """The provider a centre's participant is: by the centre's id, else by e-mail, else new."""
+def participant_resolve(*, centre: Organisation, data: dict[str, Any]) -> Participant:
+    """The centre's link to a participant: by the centre's id, else a new one to the
+    provider with this e-mail, pending until that provider (or a coordinator) confirms
+    it, else to a new provider, confirmed (the centre made them)."""
     link = (
         Participant.objects.filter(partner_centre=centre, external_id=data["external_id"])
         .select_related("provider")
         .first()
     )
     if link is not None:
-        return link.provider
+        return link
     email = normalise_email(data["email"])
     provider = Provider.objects.filter(email__iexact=email).first()
+    status = LinkStatus.PENDING
     if provider is None:
         provider = Provider.objects.create(
             first_name=data["first_name"],
@@ -71,16 +74,33 @@ def participant_resolve(*, centre: Organisation, data: dict[str, Any]) -> Provid
             email=email,
             phone=data.get("phone", ""),
         )
+        status = LinkStatus.CONFIRMED
     if Participant.objects.filter(partner_centre=centre, provider=provider).exists():
         raise ItemError(
             "participant_conflict",
             "participant.external_id",
             "This provider already has another id in this centre.",
         )
-    Participant.objects.create(
-        partner_centre=centre, external_id=data["external_id"], provider=provider
+    return Participant.objects.create(
+        partner_centre=centre, external_id=data["external_id"], provider=provider, status=status
     )
-    return provider
+
+
+# What an item naming a participant not confirmed gets: the centre may neither enrol
+# them nor record for them.
+UNCONFIRMED = {
+    LinkStatus.PENDING: ItemError(
+        "participant_pending",
+        "participant.email",
+        "This e-mail is a provider's who has not yet confirmed your centre; "
+        "send the item again once they have.",
+    ),
+    LinkStatus.REFUSED: ItemError(
+        "participant_refused",
+        "participant.email",
+        "This provider declined to be a participant of your centre.",
+    ),
+}
 
 
 def _centre_session(centre: Organisation, external_id: str) -> Session:
@@ -112,9 +132,11 @@ CONFLICT = ItemError("conflict", None, "A concurrent write conflicts with this i
 
 
 def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
+    """An item written in its own savepoint: an error raised rolls its writes back, an
+    error returned (a pending participant's) keeps them."""
     try:
         with transaction.atomic():
-            return {"external_id": item.get("external_id"), "result": write(item)}
+            result = write(item)
     except ItemError as error:
         return _error(item, error)
     except ValidationError as error:
@@ -122,6 +144,9 @@ def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
         return _error(item, ItemError(code, field, detail))
     except IntegrityError:
         return _error(item, CONFLICT)
+    if isinstance(result, ItemError):
+        return _error(item, result)
+    return {"external_id": item.get("external_id"), "result": result}
 
 
 def first_error(detail: Any, prefix: str = "") -> tuple[str | None, str, str]:
@@ -140,17 +165,19 @@ def enrolments_upsert(
 ) -> list[dict[str, Any]]:
     """Create, cancel or leave alone each enrolment named by the centre's id."""
 
-    def write(item: dict[str, Any]) -> str:
+    def write(item: dict[str, Any]) -> str | ItemError:
         session = _centre_session(centre, item["session"])
         existing = Enrolment.objects.filter(
             source_centre=centre, external_id=item["external_id"]
         ).first()
         wanted = item.get("status", "enrolled")
         if existing is None:
-            provider = participant_resolve(centre=centre, data=item["participant"])
+            link = participant_resolve(centre=centre, data=item["participant"])
+            if link.status != LinkStatus.CONFIRMED:
+                return UNCONFIRMED[LinkStatus(link.status)]
             enrolment = training.enrolment_create(
                 session=session,
-                provider=provider,
+                provider=link.provider,
                 actor=actor,
                 external_id=item["external_id"],
                 source_centre=centre,
@@ -300,6 +327,8 @@ class _CompletionFacts:
     sessions: dict[str, Session]
     session_modules: dict[int, dict[str, int]]
     participants: dict[str, int]
+    # The centre's participants the push names whose link is not confirmed, by status.
+    unconfirmed: dict[str, str]
     by_external_id: dict[str, Completion]
     # By (participant, module, session): the live record there, as its id (or as the record
     # itself once the push has named it), where an item could duplicate one.
@@ -336,6 +365,7 @@ class _CompletionFacts:
         # The centre's participants the push names, each with the sessions they are enrolled
         # in among the push's: one query.
         participants: dict[str, int] = {}
+        unconfirmed: dict[str, str] = {}
         enrolled: set[tuple[int, int]] = set()
         named = Participant.objects.filter(
             partner_centre=centre, external_id__any={item["participant"] for item in items}
@@ -348,9 +378,12 @@ class _CompletionFacts:
                 ),
             )
         )
-        for external_id, provider_id, session_id in named.values_list(
-            "external_id", "provider_id", "enrolment__session_id"
+        for external_id, provider_id, status, session_id in named.values_list(
+            "external_id", "provider_id", "status", "enrolment__session_id"
         ):
+            if status != LinkStatus.CONFIRMED:
+                unconfirmed[external_id] = status
+                continue
             participants[external_id] = provider_id
             if session_id is not None:
                 enrolled.add((session_id, provider_id))
@@ -369,7 +402,16 @@ class _CompletionFacts:
                 sessions.values(),
             )
         }
-        facts = cls(centre, sessions, session_modules, participants, by_external_id, {}, enrolled)
+        facts = cls(
+            centre,
+            sessions,
+            session_modules,
+            participants,
+            unconfirmed,
+            by_external_id,
+            {},
+            enrolled,
+        )
         facts.by_record = facts._records_at(items)
         return facts
 
@@ -409,6 +451,10 @@ class _CompletionFacts:
         if session is None:
             raise ItemError("unknown_session", "session", "No session of yours has this id.")
         provider_id = self.participants.get(item["participant"])
+        status = self.unconfirmed.get(item["participant"])
+        if status is not None:
+            unconfirmed = UNCONFIRMED[LinkStatus(status)]
+            raise ItemError(unconfirmed.code, "participant", unconfirmed.detail)
         if provider_id is None:
             raise ItemError(
                 "unknown_participant", "participant", "No participant of yours has this id."

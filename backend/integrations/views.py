@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,18 +15,26 @@ from rest_framework.views import APIView
 
 from api.memory import collector_paused
 from api.openapi import ErrorResponse413Serializer, ErrorResponse422Serializer
-from api.permissions import COORDINATOR, PARTNER, IsCoordinator, RolePermission, role_of
+from api.permissions import (
+    COORDINATOR,
+    PARTNER,
+    PROVIDER,
+    IsCoordinator,
+    RolePermission,
+    role_of,
+)
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from integrations import services, services_bulk
 from integrations.idempotency import idempotent
-from integrations.models import PartnerClient, WebhookSubscription
+from integrations.models import LinkStatus, Participant, PartnerClient, WebhookSubscription
 from integrations.serializers import (
     BulkResponseSerializer,
     CompletionBulkItemSerializer,
     CompletionBulkSerializer,
     EnrolmentBulkItemSerializer,
     EnrolmentBulkSerializer,
+    ParticipantLinkSerializer,
     PartnerClientSerializer,
     WebhookDeliverySerializer,
     WebhookSerializer,
@@ -251,3 +259,73 @@ class WebhookViewSet(ScopedQuerysetMixin, ModelViewSet):
         page = self.paginate_queryset(subscription.deliveries.all())
         serializer = WebhookDeliverySerializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List participant links",
+        description="A provider's own links to partner centres (coordinators: all), newest "
+        "first, pending ones among them.",
+    ),
+    retrieve=extend_schema(summary="Get a participant link", description="One link by its id."),
+)
+@extend_validation_errors(
+    ["already_decided"], field_name="non_field_errors", actions=["confirm", "refuse"]
+)
+class ParticipantLinkViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Links of partner centres to providers. A centre that pushes the e-mail of an
+    existing provider gets a `pending` link: it may neither enrol that provider nor record
+    for them, nor see them, until the provider (or a coordinator) confirms it. A refused
+    link stays refused."""
+
+    serializer_class = ParticipantLinkSerializer
+    scoped_model = Participant
+    permission_classes = [RolePermission]
+    lookup_value_regex = ID_PATTERN
+    action_roles = {
+        "list": {PROVIDER, COORDINATOR},
+        "retrieve": {PROVIDER, COORDINATOR},
+        "confirm": {PROVIDER, COORDINATOR},
+        "refuse": {PROVIDER, COORDINATOR},
+    }
+    ordering_fields = ["created_at"]
+    schema_tags = ["integrations"]
+
+    def scoped_queryset(self) -> QuerySet[Participant]:
+        queryset = Participant.objects.select_related("partner_centre")
+        if role_of(self.request.user) == COORDINATOR:
+            return queryset
+        provider_id = getattr(self.request.user, "provider_id", None)
+        if provider_id is None:
+            return queryset.none()
+        return queryset.filter(provider_id=provider_id)
+
+    def _decide(self, status: str) -> Response:
+        link = services.participant_link_decide(
+            link=self.get_object(), status=status, actor=self.request.user
+        )
+        return Response(ParticipantLinkSerializer(self.get_queryset().get(pk=link.pk)).data)
+
+    @extend_schema(
+        summary="Confirm a participant link",
+        description="The provider (or a coordinator) agrees: the centre may now enrol them, "
+        "record their completions and, as for its other participants, see them.",
+        request=None,
+        responses=ParticipantLinkSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(LinkStatus.CONFIRMED)
+
+    @extend_schema(
+        summary="Refuse a participant link",
+        description="The provider (or a coordinator) declines: the centre's items naming "
+        "them keep answering `participant_refused`.",
+        request=None,
+        responses=ParticipantLinkSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(LinkStatus.REFUSED)

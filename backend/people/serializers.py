@@ -6,6 +6,21 @@ from rest_framework import serializers
 
 from api.serializers import StrictModelSerializer
 from people.models import Business, Organisation, OrganisationKind, Provider, Trainer
+from people.selectors import provider_list
+
+
+class VisibleProviderField(serializers.PrimaryKeyRelatedField):
+    """A provider named by id among those the caller may see (`provider_list`): another's
+    id is answered as an unknown one (`does_not_exist`), never silently replaced."""
+
+    queryset = Provider.objects.all()  # the model, for the schema; requests read the below
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if request is None:
+            return Provider.objects.none()
+        # Only the row is read: the list's prefetched paths would cost a query more.
+        return provider_list(user=request.user).prefetch_related(None)
 
 
 class OrganisationSerializer(StrictModelSerializer):

@@ -10,7 +10,7 @@ from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from catalogue import selectors as catalogue_selectors
 from catalogue.models import Competency
-from people.models import Provider
+from people.serializers import VisibleProviderField
 from progress.models import SelfAssessment
 
 
@@ -21,10 +21,9 @@ class SelfAssessmentSerializer(StrictModelSerializer):
         queryset=Competency.objects.select_related("framework")
     )
     competency_code = serializers.CharField(source="competency.code", read_only=True)
-    provider = serializers.PrimaryKeyRelatedField(
-        queryset=Provider.objects.all(),
+    provider = VisibleProviderField(
         required=False,
-        help_text="Required for coordinators; a provider always rates themself.",
+        help_text="Required for coordinators; a provider rates themself (their own id or none).",
     )
     comment = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
     assessed_at = serializers.DateTimeField(

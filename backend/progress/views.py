@@ -107,7 +107,9 @@ class SelfAssessmentViewSet(
     def create(self, request: Request) -> Response:
         many = isinstance(request.data, list)
         bounds: dict[str, Any] = {"min_length": 1, "max_length": MAX_RATINGS} if many else {}
-        serializer = SelfAssessmentSerializer(data=request.data, many=many, **bounds)
+        serializer = SelfAssessmentSerializer(
+            data=request.data, many=many, context={"request": request}, **bounds
+        )
         serializer.is_valid(raise_exception=True)
         ratings = serializer.validated_data if many else [serializer.validated_data]
         if role_of(request.user) == PROVIDER:

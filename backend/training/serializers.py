@@ -10,6 +10,7 @@ from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from catalogue.models import Module
 from people.models import Provider
+from people.serializers import VisibleProviderField
 from training.models import (
     CancelCause,
     Completion,
@@ -167,10 +168,9 @@ class SessionCancelSerializer(CancelSerializer):
 class EnrolmentSerializer(StrictModelSerializer):
     """A provider in a session; past capacity, on the waiting list with a position."""
 
-    provider = serializers.PrimaryKeyRelatedField(
-        queryset=Provider.objects.all(),
+    provider = VisibleProviderField(
         required=False,
-        help_text="Required for coordinators; a provider always enrols themself.",
+        help_text="Required for coordinators; a provider enrols themself (their own id or none).",
     )
     provider_name = serializers.CharField(source="provider.__str__", read_only=True)
     waitlist_position = serializers.SerializerMethodField(
@@ -197,6 +197,13 @@ class EnrolmentSerializer(StrictModelSerializer):
         if enrolment.status != EnrolmentStatus.WAITLISTED:
             return None
         return int(getattr(enrolment, "waitlist_ahead", 0)) + 1
+
+
+def completion_date_checked(value: dt.date) -> dt.date:
+    """A completion's date, which is never after today: every way of recording one checks it."""
+    if value > timezone.localdate():
+        raise serializers.ValidationError("A completion cannot be in the future.", code="in_future")
+    return value
 
 
 class CompletionSerializer(StrictModelSerializer):
@@ -242,11 +249,7 @@ class CompletionSerializer(StrictModelSerializer):
         return completion.voided_at is not None
 
     def validate_completed_on(self, value: dt.date) -> dt.date:
-        if value > timezone.localdate():
-            raise serializers.ValidationError(
-                "A completion cannot be in the future.", code="in_future"
-            )
-        return value
+        return completion_date_checked(value)
 
 
 class AttendanceRecordSerializer(serializers.Serializer[Any]):
@@ -268,11 +271,7 @@ class AttendanceSerializer(serializers.Serializer[Any]):
     records = AttendanceRecordSerializer(many=True, min_length=1, max_length=1000)  # type: ignore[call-arg]
 
     def validate_completed_on(self, value: dt.date) -> dt.date:
-        if value > timezone.localdate():
-            raise serializers.ValidationError(
-                "A completion cannot be in the future.", code="in_future"
-            )
-        return value
+        return completion_date_checked(value)
 
     def validate_records(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         keys = [(r["provider"].pk, r["module"].pk) for r in records]

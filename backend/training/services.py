@@ -157,15 +157,20 @@ def enrolment_create(
     actor: Any,
     external_id: str | None = None,
     source_centre: Organisation | None = None,
+    enrolled_at: dt.datetime | None = None,
 ) -> Enrolment:
     """Enrol a provider: a place if one is free, else the end of the waiting list.
 
     The session row is locked first, so concurrent enrolments queue up and
     the capacity is never exceeded; the waiting list keeps arrival order.
+    A session that has started (its first slot's start is past) takes no one:
+    `enrolled_at`, now unless a past enrolment is loaded, is when it was taken.
     """
     session = _locked(session)
     if session.status not in ENROLLABLE:
         raise DomainError("This session is not open for enrolment.", code="not_open")
+    if session.starts_at is not None and session.starts_at <= (enrolled_at or timezone.now()):
+        raise DomainError("This session has already started.", code="session_started")
     active = session.enrolments.exclude(status=EnrolmentStatus.CANCELLED)
     if active.filter(provider=provider).exists():
         raise DomainError("This provider is already enrolled in this session.", code="duplicate")

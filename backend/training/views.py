@@ -200,7 +200,7 @@ class SessionViewSet(ExportMixin, ScopedQuerysetMixin, ModelViewSet):
 
 @crud_schema("enrolment", "enrolments", writes="providers (for themselves) and coordinators")
 @extend_validation_errors(
-    ["not_open", "duplicate"], field_name="non_field_errors", actions=["create"]
+    ["not_open", "session_started", "duplicate"], field_name="non_field_errors", actions=["create"]
 )
 @extend_validation_errors(["required_for_role"], field_name="provider", methods=["post"])
 @extend_validation_errors(

@@ -30,7 +30,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from catalogue.models import CompetencyLevel, ModulePrerequisite, PathStep, PathTarget
-from integrations.models import WebhookDelivery, WebhookSubscription
+from integrations.models import Participant, WebhookDelivery, WebhookSubscription
 from integrations.services import partner_client_create
 from progress.services import self_assessments_create
 from tests.conftest import client_for
@@ -412,6 +412,28 @@ def deliveries(world: World, n: int) -> None:
         )
 
 
+def participant_links(world: World, n: int) -> None:
+    """Links of centres to other providers, and one to the focal provider."""
+    for i in range(n):
+        Participant.objects.create(
+            partner_centre=PartnerCentreFactory(), external_id=f"P-{i}", provider=ProviderFactory()
+        )
+    world.once(
+        "participant_link",
+        lambda: Participant.objects.create(
+            partner_centre=PartnerCentreFactory(), external_id="P-0", provider=world.provider
+        ),
+    )
+
+
+def own_participant_links(world: World, n: int) -> None:
+    """The focal provider's links to n centres."""
+    for i in range(n):
+        Participant.objects.create(
+            partner_centre=PartnerCentreFactory(), external_id=f"P-{i}", provider=world.provider
+        )
+
+
 # The scenarios --------------------------------------------------------------
 
 
@@ -645,6 +667,17 @@ SCENARIOS: dict[str, Scenario] = {
         partner_clients,
         3,
         url="/api/v1/partner-clients/{partner_client}/",
+        rows=None,
+    ),
+    "participant links": scenario("/api/v1/participant-links/", participant_links, 3),
+    "participant links (provider's own)": scenario(
+        "/api/v1/participant-links/", own_participant_links, 3, role="provider"
+    ),
+    "participant link": scenario(
+        "/api/v1/participant-links/{id}/",
+        participant_links,
+        3,
+        url="/api/v1/participant-links/{participant_link}/",
         rows=None,
     ),
     "webhooks": scenario("/api/v1/webhooks/", webhooks, 4),

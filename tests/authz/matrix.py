@@ -398,9 +398,9 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
     "POST /api/v1/enrolments/": (
         url(
             "/api/v1/enrolments/",
-            lambda s: {"session": s["open_session"].pk, "provider": s["participant"].pk},
+            lambda s: {"session": s["open_session"].pk, "provider": s["provider"].pk},
         ),
-        row("401 201 201 403 403 403 201"),
+        row("401 201 400 403 403 403 201"),
     ),
     "GET /api/v1/enrolments/{id}/": (
         url("/api/v1/enrolments/{enrolment}/"),
@@ -447,6 +447,22 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
     "POST /api/v1/partner-clients/{id}/revoke/": (
         url("/api/v1/partner-clients/{partner_client}/revoke/"),
         row(coord(200)),
+    ),
+    "GET /api/v1/participant-links/": (
+        url("/api/v1/participant-links/"),
+        row("401 200 200 403 403 403 200"),
+    ),
+    "GET /api/v1/participant-links/{id}/": (
+        url("/api/v1/participant-links/{participant_link}/"),
+        row("401 200 404 403 403 403 200"),
+    ),
+    "POST /api/v1/participant-links/{id}/confirm/": (
+        url("/api/v1/participant-links/{participant_link}/confirm/"),
+        row("401 200 404 403 403 403 200"),
+    ),
+    "POST /api/v1/participant-links/{id}/refuse/": (
+        url("/api/v1/participant-links/{participant_link}/refuse/"),
+        row("401 200 404 403 403 403 200"),
     ),
     "POST /api/v1/enrolments/bulk/": (
         url(
@@ -531,7 +547,7 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
             "/api/v1/self-assessments/",
             lambda s: {"competency": s["competency"].pk, "level": 1, "provider": s["provider"].pk},
         ),
-        row("401 201 201 403 403 403 201"),
+        row("401 201 400 403 403 403 201"),
     ),
     "GET /api/v1/self-assessments/{id}/": (
         url("/api/v1/self-assessments/{self_assessment}/"),

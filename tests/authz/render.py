@@ -40,7 +40,10 @@ Scoping, in one line per resource:
 - enrolments, completions: the provider's own; a trainer's sessions'; a partner
   centre's sessions'; coordinators all;
 - providers, businesses: the provider themself; the participants of a trainer's
-  or partner centre's sessions; coordinators all;
+  or partner centre's sessions; coordinators all. A partner centre's push never
+  makes an existing provider its participant by e-mail alone: that provider (or a
+  coordinator) first confirms the centre's link (`participant-links/`, the
+  provider's own and, for coordinators, all);
 - self-assessments and progress: as providers, except that a partner centre
   sees only participants who consented to share their progress;
 - trainers: a trainer sees themself; coordinators all;

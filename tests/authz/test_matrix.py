@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from catalogue.models import ModuleCompetency, PathStep
-from integrations.models import WebhookSubscription
+from integrations.models import Participant, WebhookSubscription
 from integrations.services import partner_client_create
 from progress.models import SelfAssessment
 from tests.authz.matrix import OPERATIONS, ROLES
@@ -73,7 +73,11 @@ def scene() -> dict[str, Any]:
         events=["session.confirmed"],
         secret="s" * 20,
     )
+    participant_link = Participant.objects.create(
+        partner_centre=partner_user.partner_centre, external_id="P-A", provider=provider
+    )
     return {
+        "participant_link": participant_link,
         "webhook": webhook,
         "partner_centre": partner_user.partner_centre,
         "partner_client": partner_client,

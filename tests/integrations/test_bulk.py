@@ -1,11 +1,13 @@
 """Bulk upserts by external id, with Idempotency-Key, from a partner centre."""
 
+import datetime as dt
 import threading
 from unittest import mock
 
 import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from integrations.models import (
@@ -17,6 +19,7 @@ from integrations.models import (
 from people.models import Provider
 from tests.conftest import client_for, on_postgres
 from tests.factories import (
+    CoordinatorFactory,
     ModuleFactory,
     PartnerUserFactory,
     ProviderFactory,
@@ -67,15 +70,18 @@ class TestEnrolmentsBulk:
         results = response.json()["results"]
         assert [(r["index"], r["result"]) for r in results] == [
             (0, "created"),
-            (1, "created"),
+            (1, "error"),
             (2, "error"),
             (3, "error"),
         ]
+        assert results[1]["code"] == "participant_pending"
         assert (results[2]["code"], results[2]["field"]) == ("unknown_session", "session")
         assert results[3]["field"].startswith("participant.")
-        assert Enrolment.objects.count() == 2
-        # P-2 was matched to the existing provider by e-mail; P-1 was created.
-        assert Participant.objects.get(external_id="P-2").provider == existing
+        assert Enrolment.objects.count() == 1
+        # P-2 was matched to the existing provider by e-mail, pending their consent; P-1
+        # was created.
+        matched = Participant.objects.get(external_id="P-2")
+        assert (matched.provider, matched.status) == (existing, "pending")
         assert Provider.objects.filter(email="p1@example.org").exists()
         assert not Provider.objects.filter(email="p4@example.org").exists()
 
@@ -112,8 +118,6 @@ class TestEnrolmentsBulk:
         assert not Enrolment.objects.exists()
 
     def test_only_partner_centres_push(self, anon, db):
-        from tests.factories import CoordinatorFactory
-
         assert anon.post(ENROL, {"items": [enrol_item(1)]}, format="json").status_code == 401
         coordinator = client_for(CoordinatorFactory())
         assert coordinator.post(ENROL, {"items": [enrol_item(1)]}, format="json").status_code == 403
@@ -175,7 +179,10 @@ class TestIdempotency:
         body = {"items": [enrol_item(1)]}
         centre_world["client"].post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
         response = client_for(other).post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
-        assert response.json()["results"][0]["result"] == "created"
+        # Run for the other centre, not replayed: the person the first centre created is
+        # an existing provider to it.
+        assert "Idempotent-Replayed" not in response.headers
+        assert response.json()["results"][0]["code"] == "participant_pending"
 
     def test_keys_live_at_least_a_day(self, centre_world):
         from datetime import timedelta
@@ -298,6 +305,7 @@ class TestCompletionsBulk:
             partner_centre=centre_world["partner"].partner_centre,
             external_id="P-stranger",
             provider=Provider.objects.get(email="stranger@example.org"),
+            status="confirmed",
         )
         good = {
             "external_id": "C-0",
@@ -325,6 +333,46 @@ class TestCompletionsBulk:
             ("error", "duplicate"),
         ]
         assert Completion.objects.count() == 1
+
+    def test_a_completion_dated_after_today_is_refused_as_a_single_write_is(self, centre_world):
+        self.enrolled_world(centre_world, 3)
+        today = timezone.localdate()
+        good = {
+            "external_id": "C-0",
+            "session": "S-1",
+            "participant": "P-0",
+            "module": "WS-FB",
+            "outcome": "completed",
+            "completed_on": today.isoformat(),
+        }
+        tomorrow = (today + dt.timedelta(days=1)).isoformat()
+        items = [
+            good,
+            {**good, "external_id": "C-1", "participant": "P-1", "completed_on": tomorrow},
+            {**good, "external_id": "C-2", "participant": "P-2", "completed_on": "2999-01-01"},
+        ]
+        response = centre_world["client"].post(COMPLETE, {"items": items}, format="json")
+        results = response.json()["results"]
+        assert [(r["result"], r.get("code"), r.get("field")) for r in results] == [
+            ("created", None, None),
+            ("error", "in_future", "completed_on"),
+            ("error", "in_future", "completed_on"),
+        ]
+        single = client_for(CoordinatorFactory()).post(
+            "/api/v1/completions/",
+            {
+                "provider": Participant.objects.get(external_id="P-1").provider_id,
+                "module": centre_world["module"].pk,
+                "session": centre_world["session"].pk,
+                "outcome": "completed",
+                "completed_on": tomorrow,
+            },
+            format="json",
+        )
+        assert [(e["code"], e["attr"], e["detail"]) for e in single.json()["errors"]] == [
+            ("in_future", "completed_on", results[1]["detail"])
+        ]
+        assert list(Completion.objects.values_list("external_id", flat=True)) == ["C-0"]
 
     def test_a_new_id_where_a_record_is_live_is_a_duplicate_whatever_the_order(self, centre_world):
         self.enrolled_world(centre_world, 1)

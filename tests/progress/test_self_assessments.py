@@ -83,15 +83,14 @@ class TestRating:
                 assessed_at=timezone.now(),
             )
 
-    def test_a_provider_cannot_rate_for_someone_else_nor_backdate(self):
+    def test_a_provider_cannot_backdate(self):
         user = ProviderUserFactory()
-        other = ProviderFactory()
         client_for(user).post(
             URL,
             {
                 "competency": CompetencyFactory().pk,
                 "level": 2,
-                "provider": other.pk,
+                "provider": user.provider.pk,
                 "assessed_at": "2020-01-01T00:00:00Z",
             },
             format="json",
@@ -99,6 +98,28 @@ class TestRating:
         rating = SelfAssessment.objects.get()
         assert rating.provider == user.provider
         assert rating.assessed_at > timezone.now() - dt.timedelta(minutes=1)
+
+    def test_another_providers_id_is_answered_as_an_unknown_id(self):
+        user = ProviderUserFactory()
+        other = ProviderFactory()
+        unknown = other.pk + 1000
+        competency = CompetencyFactory()
+        client = client_for(user)
+
+        def rate(provider_id: int) -> tuple[int, object]:
+            body = {"competency": competency.pk, "level": 2, "provider": provider_id}
+            response = client.post(URL, body, format="json")
+            return response.status_code, str(response.json()).replace(str(provider_id), "ID")
+
+        assert rate(other.pk) == rate(unknown)
+        response = client.post(
+            URL, {"competency": competency.pk, "level": 2, "provider": other.pk}, format="json"
+        )
+        assert response.status_code == 400
+        assert [(e["code"], e["attr"]) for e in response.json()["errors"]] == [
+            ("does_not_exist", "provider")
+        ]
+        assert not SelfAssessment.objects.exists()
 
     def test_a_coordinator_records_an_earlier_rating_without_moving_the_current_level(self):
         provider = ProviderFactory()

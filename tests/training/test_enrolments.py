@@ -1,9 +1,12 @@
 """Enrolments: capacity, the waiting list, promotion, one active enrolment per provider."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from tests.conftest import client_for, on_postgres
 from tests.factories import (
@@ -21,17 +24,61 @@ URL = "/api/v1/enrolments/"
 
 @pytest.mark.django_db
 class TestEnrolling:
-    def test_a_provider_enrols_themself_whatever_provider_they_send(self):
+    def test_a_provider_enrols_themself(self):
         user = ProviderUserFactory()
-        other = ProviderFactory()
         session = SessionFactory(capacity=2)
         response = client_for(user).post(
-            URL, {"session": session.pk, "provider": other.pk}, format="json"
+            URL, {"session": session.pk, "provider": user.provider.pk}, format="json"
         )
         assert response.status_code == 201, response.json()
         assert response.json()["status"] == "enrolled"
         assert response.json()["provider"] == user.provider.pk
-        assert not Enrolment.objects.filter(provider=other).exists()
+
+    def test_a_provider_naming_another_provider_is_answered_as_an_unknown_id(self):
+        user = ProviderUserFactory()
+        other = ProviderFactory()
+        session = SessionFactory()
+        client = client_for(user)
+
+        def enrol(provider_id: int) -> tuple[int, str]:
+            body = {"session": session.pk, "provider": provider_id}
+            response = client.post(URL, body, format="json")
+            return response.status_code, str(response.json()).replace(str(provider_id), "ID")
+
+        assert enrol(other.pk) == enrol(other.pk + 1000)
+        assert enrol(other.pk)[0] == 400
+        assert "does_not_exist" in enrol(other.pk)[1]
+        assert not Enrolment.objects.exists()
+
+    @pytest.mark.parametrize("started", [dt.timedelta(hours=1), dt.timedelta(days=40)])
+    def test_a_session_that_has_started_takes_no_enrolment(self, started):
+        session = SessionFactory(
+            status="confirmed",
+            starts_at=timezone.now() - started,
+            ends_at=timezone.now() - started + dt.timedelta(hours=3),
+        )
+        by_provider = client_for(ProviderUserFactory()).post(
+            URL, {"session": session.pk}, format="json"
+        )
+        by_coordinator = client_for(CoordinatorFactory()).post(
+            URL, {"session": session.pk, "provider": ProviderFactory().pk}, format="json"
+        )
+        for response in (by_provider, by_coordinator):
+            assert response.status_code == 400, response.json()
+            assert response.json()["errors"][0]["code"] == "session_started"
+        with pytest.raises(ValidationError):
+            services.enrolment_create(session=session, provider=ProviderFactory(), actor=None)
+        assert not Enrolment.objects.exists()
+
+    def test_a_session_starting_later_today_still_takes_enrolments(self):
+        session = SessionFactory(
+            starts_at=timezone.now() + dt.timedelta(minutes=5),
+            ends_at=timezone.now() + dt.timedelta(hours=3),
+        )
+        response = client_for(ProviderUserFactory()).post(
+            URL, {"session": session.pk}, format="json"
+        )
+        assert response.status_code == 201, response.json()
 
     def test_past_capacity_a_provider_is_waitlisted_with_a_position(self):
         session = SessionFactory(capacity=1)
