@@ -34,12 +34,20 @@ def document_page_size(
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=` and `?page_size=` (1 or more; above 100 counts as 100; 50 by default).
 
-    A `page_size` that is not a positive integer is a 400, not silently ignored.
+    A `page_size` that is not a positive integer is a 400, not silently ignored; a `page`
+    that is not one (empty included) is a 404, as a page past the last is.
     """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and not (page.isdigit() and int(page) >= 1):
+            raise NotFound("Invalid page.")
+        return super().get_page_number(request, paginator)
 
     def get_page_size(self, request: Request) -> int:
         return strict_page_size(

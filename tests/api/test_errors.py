@@ -73,6 +73,12 @@ class TestErrorShape:
         assert response.status_code == 404
         assert_error_shape(response.json(), "not_found")
 
+    @pytest.mark.parametrize("page", ["", "0", "-1", "last", "2x"])
+    def test_a_page_that_is_not_a_positive_integer_is_a_json_404(self, anon, page):
+        response = anon.get("/api/v1/paths/", {"page": page})
+        assert response.status_code == 404
+        assert_error_shape(response.json(), "not_found")
+
     def test_a_wrong_method_is_a_json_405(self, coordinator_client):
         response = coordinator_client.post("/api/v1/modules/1/", {}, format="json")
         assert response.status_code == 405
