@@ -214,6 +214,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 # Webhooks may be sent to private or local addresses (a receiver on the same private
 # network); off by default: public addresses only (integrations/destinations.py).
 WEBHOOK_PRIVATE_DESTINATIONS = envbool("WEBHOOK_PRIVATE_DESTINATIONS", False)
+# Webhooks may be sent over plain HTTP (http:// URLs); off by default: https:// only.
+WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", False)
 
 # How long a report's JSON answer may be served again before it is computed anew
 # (seconds; 0: always computed). See docs/reports.md.
