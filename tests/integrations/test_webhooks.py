@@ -31,7 +31,9 @@ SECRET = "a-long-shared-secret-for-tests"
 class Receiver:
     """An HTTP endpoint on 127.0.0.1 that checks signatures like a partner would."""
 
-    def __init__(self, address: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, address: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.status = 200
         self.received: list[dict[str, object]] = []
         receiver = self
@@ -60,7 +62,11 @@ class Receiver:
                 return None
 
         self.hosts: list[str] = []
+        self.server_names: list[str | None] = []  # sent by TLS clients (SNI)
         self.server = HTTPServer((address, port), Handler)
+        if tls is not None:
+            tls.sni_callback = lambda sock, name, context: self.server_names.append(name)
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.url = f"http://{address}:{self.server.server_port}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -457,14 +463,9 @@ def tls_receiver(tmp_path, monkeypatch, settings) -> Iterator[Callable[[str], Re
     def start(name: str) -> Receiver:
         chain, ca_file = certificate_for(name, tmp_path)
         monkeypatch.setattr(webhooks, "CA_BUNDLE", str(ca_file))
-        endpoint = Receiver()
-        endpoint.server_names = []  # type: ignore[attr-defined]
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(chain)
-        context.sni_callback = lambda sock, server_name, ctx: endpoint.server_names.append(  # type: ignore[attr-defined]
-            server_name
-        )
-        endpoint.server.socket = context.wrap_socket(endpoint.server.socket, server_side=True)
+        endpoint = Receiver(tls=context)
         started.append(endpoint)
         return endpoint
 
@@ -487,7 +488,7 @@ class TestPinnedTLS:
             partner, django_capture_on_commit_callbacks
         )
         assert deliver_webhook.call(delivery.pk) == "delivered"
-        assert endpoint.server_names == ["partner.example"]  # type: ignore[attr-defined]
+        assert endpoint.server_names == ["partner.example"]
         assert endpoint.hosts == [f"partner.example:{port}"]
 
     def test_a_certificate_for_another_name_is_refused(
