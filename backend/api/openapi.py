@@ -27,6 +27,9 @@ def _error_response(name: str, codes: list[str]) -> type[serializers.Serializer[
 ErrorResponse412Serializer = _error_response("412", ["precondition_failed"])
 ErrorResponse413Serializer = _error_response("413", ["too_many_items"])
 ErrorResponse422Serializer = _error_response("422", ["idempotency_key_reused"])
+ErrorResponse429BulkSerializer = _error_response(
+    "429Bulk", ["throttled", "too_many_idempotency_keys"]
+)
 ErrorResponse401Serializer = _error_response(
     "401", ["not_authenticated", "authentication_failed", "token_not_valid", "no_active_account"]
 )

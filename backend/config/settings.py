@@ -214,6 +214,14 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 # Webhooks may be sent to private or local addresses (a receiver on the same private
 # network); off by default: public addresses only (integrations/destinations.py).
 WEBHOOK_PRIVATE_DESTINATIONS = envbool("WEBHOOK_PRIVATE_DESTINATIONS", False)
+# Bulk requests' Idempotency-Keys: kept this many hours (never under 24), at most this
+# many per client (past it, a new key waits for the oldest to expire: 429).
+IDEMPOTENCY_KEY_HOURS = envint("IDEMPOTENCY_KEY_HOURS", 48)
+IDEMPOTENCY_MAX_KEYS = envint("IDEMPOTENCY_MAX_KEYS", 5000)
+if IDEMPOTENCY_MAX_KEYS < 1:
+    raise ImproperlyConfigured("IDEMPOTENCY_MAX_KEYS must be at least 1.")
+# Webhooks may be sent over plain HTTP (http:// URLs); off by default: https:// only.
+WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", False)
 
 # How long a report's JSON answer may be served again before it is computed anew
 # (seconds; 0: always computed). See docs/reports.md.

@@ -89,8 +89,9 @@ class IdempotencyRecord(models.Model):
     """A request sent with an `Idempotency-Key`, and the answer it got.
 
     The first request with a key inserts this row before it runs; a replay finds
-    it and gets the stored answer; a concurrent twin waits for it. Kept at least
-    24 hours (`manage.py purge_idempotency_keys` removes older ones).
+    it and gets the stored answer; a concurrent twin waits for it. The key is kept
+    whole, the request as its digest. Kept at least 24 hours (`manage.py
+    purge_idempotency_keys` removes older ones), at most IDEMPOTENCY_MAX_KEYS a client.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -268,3 +268,14 @@ class WebhookDeliverySerializer(StrictModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "last_status_code": {
+                "help_text": "The status code your endpoint answered the last attempt with; "
+                "null when it did not answer."
+            },
+            "last_error": {
+                "help_text": "Why the last attempt got no answer: `Not delivered.` (retried), "
+                "or `Not delivered: this URL may not receive webhooks.` (final); empty "
+                "when the endpoint answered."
+            },
+        }

@@ -14,7 +14,11 @@ from rest_framework.serializers import BaseSerializer, as_serializer_error
 from rest_framework.views import APIView
 
 from api.memory import collector_paused
-from api.openapi import ErrorResponse413Serializer, ErrorResponse422Serializer
+from api.openapi import (
+    ErrorResponse413Serializer,
+    ErrorResponse422Serializer,
+    ErrorResponse429BulkSerializer,
+)
 from api.permissions import (
     COORDINATOR,
     PARTNER,
@@ -26,7 +30,7 @@ from api.permissions import (
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from integrations import services, services_bulk
-from integrations.idempotency import idempotent
+from integrations.idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, idempotent
 from integrations.models import LinkStatus, Participant, PartnerClient, WebhookSubscription
 from integrations.serializers import (
     BulkResponseSerializer,
@@ -167,18 +171,27 @@ BULK_DESCRIPTION = (
     "`external_id` in its own transaction: one bad item never rejects the good ones. "
     "One result per item: `created`, `updated`, `unchanged`, or `error` with a code and "
     "the field. Send an `Idempotency-Key` header to retry safely: a replay gets the first "
-    "answer (`Idempotent-Replayed: true`), the same key with another body a 422."
+    "answer (`Idempotent-Replayed: true`), the same key with another body a 422, a key "
+    "that is not 1 to {key_length} printable ASCII characters a 400 "
+    "(`invalid_idempotency_key`). A client keeps a bounded number of keys: past it, a "
+    "new key is a 429 (`too_many_idempotency_keys`) until its oldest expires "
+    "(`Retry-After`)."
 )
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    str,
+    HEADER,
+    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
     OpenApiParameter.HEADER,
     required=False,
     description="A unique key per logical request (e.g. a UUID); kept at least 24 hours.",
 )
-BULK_ERRORS = {413: ErrorResponse413Serializer, 422: ErrorResponse422Serializer}
+BULK_ERRORS = {
+    413: ErrorResponse413Serializer,
+    422: ErrorResponse422Serializer,
+    429: ErrorResponse429BulkSerializer,
+}
 
 
+@extend_validation_errors(["invalid_idempotency_key"], field_name=HEADER, methods=["post"])
 class EnrolmentBulkView(BulkView):
     """Partner centres push their sessions' enrolments, participants matched or created."""
 
@@ -188,7 +201,7 @@ class EnrolmentBulkView(BulkView):
 
     @extend_schema(
         summary="Upsert enrolments in bulk",
-        description=BULK_DESCRIPTION.format(max=MAX_ITEMS),
+        description=BULK_DESCRIPTION.format(max=MAX_ITEMS, key_length=MAX_KEY_LENGTH),
         request=EnrolmentBulkSerializer,
         responses={200: BulkResponseSerializer, **BULK_ERRORS},
         parameters=[IDEMPOTENCY_HEADER],
@@ -197,6 +210,7 @@ class EnrolmentBulkView(BulkView):
         return super().post(request)
 
 
+@extend_validation_errors(["invalid_idempotency_key"], field_name=HEADER, methods=["post"])
 class CompletionBulkView(BulkView):
     """Partner centres push their sessions' completion records."""
 
@@ -206,7 +220,7 @@ class CompletionBulkView(BulkView):
 
     @extend_schema(
         summary="Upsert completions in bulk",
-        description=BULK_DESCRIPTION.format(max=MAX_ITEMS),
+        description=BULK_DESCRIPTION.format(max=MAX_ITEMS, key_length=MAX_KEY_LENGTH),
         request=CompletionBulkSerializer,
         responses={200: BulkResponseSerializer, **BULK_ERRORS},
         parameters=[IDEMPOTENCY_HEADER],

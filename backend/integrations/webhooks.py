@@ -9,20 +9,28 @@ Each delivery is a POST of JSON with these headers:
 A 2xx answer delivers it; anything else (or no answer within 10 s) is retried
 with exponential back-off (30 s, 1 min, 2 min, … at most 1 h apart) for 24 hours,
 then the delivery is marked failed.
+
+The request goes to the one address `destinations.destination_for` checked, with the
+URL's host name kept for TLS (SNI and the certificate's name) and the `Host` header.
+The delivery log, which partners read, says of an attempt without an answer only that
+it was not delivered: what the network said stays in the server's log.
 """
 
 import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import time
 from functools import partial
 from typing import Any
 
-import requests
+import certifi
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
+from urllib3.exceptions import HTTPError
 
 from integrations import destinations
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -32,6 +40,11 @@ GIVE_UP_AFTER = dt.timedelta(hours=24)
 FIRST_DELAY = dt.timedelta(seconds=30)
 MAX_DELAY = dt.timedelta(hours=1)
 TIMEOUT_SECONDS = 10
+CA_BUNDLE = certifi.where()
+NOT_DELIVERED = "Not delivered."
+REFUSED = "Not delivered: this URL may not receive webhooks."
+
+logger = logging.getLogger(__name__)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -135,6 +148,41 @@ def deliveries_create_batches(batches: list[tuple[str, list[Any]]]) -> list[Webh
     return created
 
 
+def post(destination: destinations.Destination, body: bytes, headers: dict[str, str]) -> int:
+    """POST to the destination's checked address; the answer's status code.
+
+    No retry, no redirect followed (it could lead to a private address: it counts as a
+    failed attempt, like any answer outside 2xx), no proxy; the answer's body is not read.
+    """
+    target = destination.target
+    pool: HTTPConnectionPool
+    timeout = Timeout(connect=TIMEOUT_SECONDS, read=TIMEOUT_SECONDS)
+    if target.scheme == "https":
+        pool = HTTPSConnectionPool(
+            destination.address,
+            target.port,
+            timeout=timeout,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=CA_BUNDLE,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+        )
+    else:
+        pool = HTTPConnectionPool(destination.address, target.port, timeout=timeout)
+    with pool:
+        response = pool.urlopen(
+            "POST",
+            target.path,
+            body=body,
+            headers={**headers, "Host": target.host_header},
+            retries=False,
+            redirect=False,
+            preload_content=False,
+        )
+        response.close()
+        return response.status
+
+
 @task()
 def deliver_webhook(delivery_id: int) -> str:
     """Send one delivery; on failure, schedule the next attempt or give up after 24 h."""
@@ -150,35 +198,21 @@ def deliver_webhook(delivery_id: int) -> str:
         "Parcours-Signature": sign(delivery.subscription.secret, timestamp, body),
     }
     delivery.attempts += 1
-    unknown: destinations.UnknownHost | None = None
+    status_code: int | None = None
     try:
-        refused = destinations.delivery_refusal(delivery.subscription.url)
-    except destinations.UnknownHost as error:
-        refused, unknown = None, error
-    if refused:  # never retried: the destination is not one Parcours may call
+        status_code = post(destinations.destination_for(delivery.subscription.url), body, headers)
+    except destinations.Refused as refused:  # never retried: the URL alone decides
+        logger.warning("Webhook delivery %s refused: %s", delivery.pk, refused)
         delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-        delivery.last_status_code, delivery.last_error = None, refused[:300]
+        delivery.last_status_code, delivery.last_error = None, REFUSED
         delivery.save()
         return delivery.status
-    try:
-        if unknown is not None:  # not sent: the client would look the name up again
-            raise requests.ConnectionError(f"unknown host: {unknown}")
-        # A redirect is not followed (it could lead to a private address): it counts as
-        # a failed attempt, like any answer outside 2xx.
-        response = requests.post(
-            delivery.subscription.url,
-            data=body,
-            headers=headers,
-            timeout=TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-        delivery.last_status_code, delivery.last_error = response.status_code, ""
-        ok = 200 <= response.status_code < 300
-    except requests.RequestException as exc:
-        delivery.last_status_code, delivery.last_error = None, str(exc)[:300]
-        ok = False
+    except (destinations.Unreachable, HTTPError, OSError) as error:
+        logger.warning("Webhook delivery %s not delivered: %s", delivery.pk, error)
+    delivery.last_status_code = status_code
+    delivery.last_error = "" if status_code is not None else NOT_DELIVERED
     now = timezone.now()
-    if ok:
+    if status_code is not None and 200 <= status_code < 300:
         delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
             DeliveryStatus.DELIVERED,
             now,

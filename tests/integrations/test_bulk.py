@@ -198,6 +198,100 @@ class TestIdempotency:
         assert purge_expired(now=timezone.now() + timedelta(hours=49)) == 1
         assert not IdempotencyRecord.objects.exists()
 
+    @pytest.mark.parametrize("key", ["k" * 201, "clé", "two words", "tab\tkey"])
+    def test_a_key_too_long_or_outside_printable_ascii_is_a_400(self, centre_world, key):
+        response = centre_world["client"].post(
+            ENROL, {"items": [enrol_item(1)]}, format="json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"] == [
+            {
+                "code": "invalid_idempotency_key",
+                "detail": "Give an Idempotency-Key of 1 to 200 printable ASCII characters "
+                "without spaces (a UUID, say).",
+                "attr": "Idempotency-Key",
+            }
+        ]
+        assert not Enrolment.objects.exists()
+        assert not IdempotencyRecord.objects.exists()
+
+    def test_keys_sharing_their_first_200_characters_are_not_taken_for_one(self, centre_world):
+        client, prefix = centre_world["client"], "x" * 200
+        first = client.post(
+            ENROL, {"items": [enrol_item(1)]}, format="json", HTTP_IDEMPOTENCY_KEY=prefix
+        )
+        longer = client.post(
+            ENROL, {"items": [enrol_item(2)]}, format="json", HTTP_IDEMPOTENCY_KEY=prefix + "y"
+        )
+        assert first.status_code == 200
+        assert longer.json()["errors"][0]["code"] == "invalid_idempotency_key"
+        assert IdempotencyRecord.objects.get().key == prefix  # kept whole
+
+    def test_the_record_keeps_a_digest_of_the_request_not_its_body(self, centre_world):
+        body = {"items": [enrol_item(n) for n in range(50)]}
+        centre_world["client"].post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+        record = IdempotencyRecord.objects.get()
+        assert len(record.request_hash) == 64
+        assert "p1@example.org" not in str(record.response_body)
+
+    def test_a_keyed_push_spends_three_statements_on_its_record(self, centre_world):
+        with CaptureQueriesContext(connection) as ctx:
+            centre_world["client"].post(
+                ENROL, {"items": [enrol_item(1)]}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+            )
+        table = '"integrations_idempotencyrecord"'
+        assert [q["sql"].split()[0] for q in ctx if table in q["sql"]] == [
+            "INSERT",  # the record, before the push runs
+            "SELECT",  # the client's records within IDEMPOTENCY_MAX_KEYS
+            "UPDATE",  # the answer, with the push's writes
+        ]
+
+    def test_a_client_keeps_a_bounded_number_of_keys(self, centre_world, settings):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        settings.IDEMPOTENCY_MAX_KEYS = 3
+        client = centre_world["client"]
+        for n in range(3):
+            push = client.post(
+                ENROL, {"items": [enrol_item(n)]}, format="json", HTTP_IDEMPOTENCY_KEY=f"k-{n}"
+            )
+            assert push.status_code == 200
+        refused = client.post(
+            ENROL, {"items": [enrol_item(3)]}, format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+        )
+        assert refused.status_code == 429
+        assert refused.json()["errors"][0]["code"] == "too_many_idempotency_keys"
+        assert 47 * 3600 < int(refused["Retry-After"]) <= 48 * 3600  # the oldest's expiry
+        assert Enrolment.objects.count() == IdempotencyRecord.objects.count() == 3
+        # A replay of a kept key is still answered, and another client is not concerned.
+        replay = client.post(
+            ENROL, {"items": [enrol_item(0)]}, format="json", HTTP_IDEMPOTENCY_KEY="k-0"
+        )
+        assert replay["Idempotent-Replayed"] == "true"
+        other = PartnerUserFactory()
+        SessionFactory(organiser=other.partner_centre, external_id="S-1")
+        assert (
+            client_for(other)
+            .post(ENROL, {"items": [enrol_item(9)]}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+            .status_code
+            == 200
+        )
+        # Once its oldest key has expired, it makes room for a new one.
+        IdempotencyRecord.objects.filter(key="k-0").update(
+            created_at=timezone.now() - timedelta(hours=49)
+        )
+        again = client.post(
+            ENROL, {"items": [enrol_item(3)]}, format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+        )
+        assert again.status_code == 200
+        assert sorted(
+            IdempotencyRecord.objects.filter(user=centre_world["partner"]).values_list(
+                "key", flat=True
+            )
+        ) == ["k-1", "k-2", "k-3"]
+
 
 class TestCompletionsBulk:
     def test_completions_are_recorded_corrected_and_left_alone(self, centre_world):

@@ -4,14 +4,23 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
+import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
-from integrations.models import WebhookDelivery
+from integrations import webhooks
+from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.webhooks import backoff, deliver_webhook
 from tests.conftest import client_for
 from tests.factories import CoordinatorFactory, PartnerUserFactory, SessionFactory
@@ -22,7 +31,9 @@ SECRET = "a-long-shared-secret-for-tests"
 class Receiver:
     """An HTTP endpoint on 127.0.0.1 that checks signatures like a partner would."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, address: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.status = 200
         self.received: list[dict[str, object]] = []
         receiver = self
@@ -34,6 +45,7 @@ class Receiver:
                 expected = hmac.new(
                     SECRET.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256
                 ).hexdigest()
+                receiver.hosts.append(self.headers["Host"])
                 receiver.received.append(
                     {
                         "event": self.headers["Parcours-Event"],
@@ -49,18 +61,48 @@ class Receiver:
             def log_message(self, *args: object) -> None:
                 return None
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        self.hosts: list[str] = []
+        self.server_names: list[str | None] = []  # sent by TLS clients (SNI)
+        self.server = HTTPServer((address, port), Handler)
+        if tls is not None:
+            tls.sni_callback = lambda sock, name, context: self.server_names.append(name)
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"http://{address}:{self.server.server_port}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 @pytest.fixture
-def receiver(settings) -> Iterator[Receiver]:  # type: ignore[no-untyped-def]
-    # The receiver listens on 127.0.0.1: a private destination, allowed here only.
-    settings.WEBHOOK_PRIVATE_DESTINATIONS = True
+def listener() -> Iterator[Receiver]:
+    """A receiver on 127.0.0.1, private destinations left forbidden."""
     endpoint = Receiver()
     yield endpoint
     endpoint.server.shutdown()
+
+
+@pytest.fixture
+def receiver(listener, settings) -> Receiver:  # type: ignore[no-untyped-def]
+    # The receiver listens on 127.0.0.1 over plain HTTP: allowed here only.
+    settings.WEBHOOK_PRIVATE_DESTINATIONS = True
+    settings.WEBHOOK_ALLOW_HTTP = True
+    return listener
+
+
+def resolving(monkeypatch, name: str, *answers: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Points `name` at each answer in turn (the last one stays), in every lookup of this
+    process; other names resolve as usual. Returns the list of lookups of `name`."""
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        answer = answers[min(len(lookups), len(answers) - 1)]
+        lookups.append(answer)
+        family = socket.AF_INET6 if ":" in answer else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (answer, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return lookups
 
 
 def subscribe(partner, url: str, events: list[str]) -> dict:  # type: ignore[no-untyped-def]
@@ -148,6 +190,7 @@ class TestDeliveries:
         self, django_capture_on_commit_callbacks, settings
     ):
         settings.WEBHOOK_PRIVATE_DESTINATIONS = True  # port 9 of this machine: nothing there
+        settings.WEBHOOK_ALLOW_HTTP = True
         partner = PartnerUserFactory()
         subscribe(partner, "http://127.0.0.1:9/nothing", ["session.confirmed"])
         session = SessionFactory(organiser=partner.partner_centre)
@@ -157,7 +200,15 @@ class TestDeliveries:
         assert deliver_webhook.call(delivery.pk) == "pending"
         delivery.refresh_from_db()
         assert delivery.last_status_code is None
-        assert delivery.last_error
+        listed = (
+            client_for(partner)
+            .get(f"/api/v1/webhooks/{delivery.subscription_id}/deliveries/")
+            .json()["results"]
+        )
+        # The partner learns that it was not delivered, nothing of the network's answer.
+        assert [(d["last_status_code"], d["last_error"]) for d in listed] == [
+            (None, "Not delivered.")
+        ]
 
 
 @pytest.mark.django_db
@@ -181,9 +232,13 @@ class TestScope:
         assert client.get("/api/v1/webhooks/").json()["count"] == 0
 
 
+ATTACK = "http://127.0.0.1:{port}\\@93.184.215.14/"
+
+
 @pytest.mark.django_db
 class TestOnlyPublicDestinations:
-    """No server-side request forgery (OWASP API7): Parcours calls public addresses only."""
+    """No server-side request forgery (OWASP API7): Parcours calls public addresses only,
+    and connects to the very address it checked."""
 
     @staticmethod
     def confirm_a_session(partner, capture) -> WebhookDelivery:  # type: ignore[no-untyped-def]
@@ -193,24 +248,50 @@ class TestOnlyPublicDestinations:
             client_for(CoordinatorFactory()).post(f"/api/v1/sessions/{session.pk}/confirm/")
         return WebhookDelivery.objects.get()
 
+    @staticmethod
+    def stored(partner, url: str) -> WebhookSubscription:  # type: ignore[no-untyped-def]
+        """A subscription saved as it is (as one saved before today's rules would be)."""
+        return WebhookSubscription.objects.create(
+            partner_centre=partner.partner_centre,
+            url=url,
+            events=["session.confirmed"],
+            secret=SECRET,
+        )
+
     @pytest.mark.parametrize(
         "url",
         [
-            "http://127.0.0.1:8000/admin/",
-            "http://10.0.0.5/hooks",
-            "http://192.168.1.10/hooks",
-            "http://169.254.169.254/latest/meta-data/",
-            "http://[::1]/hooks",
-            "http://[::ffff:127.0.0.1]/hooks",
-            "http://localhost:6379/",
+            "https://127.0.0.1:8000/admin/",
+            "https://10.0.0.5/hooks",
+            "https://192.168.1.10/hooks",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://[::1]/hooks",
+            "https://[::ffff:127.0.0.1]/hooks",
+            "https://[::127.0.0.1]/hooks",  # IPv4-compatible
+            "https://[::7f00:1]/hooks",
+            "https://[::ffff:0:127.0.0.1]/hooks",  # IPv4-translated
+            "https://[64:ff9b:1::127.0.0.1]/hooks",  # local-use NAT64
+            "https://[64:ff9b::7f00:1]/hooks",  # NAT64 of 127.0.0.1
+            "https://[2002:a00:5::1]/hooks",  # 6to4 of 10.0.0.5
+            "https://[fec0::1]/hooks",  # site-local
+            "https://[ff02::1]/hooks",  # multicast
+            "https://localhost:6379/",
             "https://api.localhost/hooks",
-            "http://0.0.0.0/",
-            "http://[64:ff9b::7f00:1]/hooks",  # NAT64 of 127.0.0.1
-            "http://[2002:a00:5::1]/hooks",  # 6to4 of 10.0.0.5
+            "https://0.0.0.0/",
+            "https://2130706433/hooks",  # 127.0.0.1 as one number
+            "https://127.1/hooks",
+            "https://0x7f.0.0.1/hooks",
             "https://faß.example/hooks",  # checked and called under two encodings
+            "https://user:secret@partner.example/hooks",
+            "https://partner.example\\@93.184.215.14/hooks",
+            "https://93.184.215.14\\@partner.example/hooks",
+            ATTACK.format(port=8499),
+            "http://93.184.215.14/hooks",  # plain HTTP, not allowed here
+            "ftp://93.184.215.14/hooks",
+            "ftps://93.184.215.14/hooks",
         ],
     )
-    def test_a_private_address_is_refused_when_subscribing(self, url):
+    def test_a_url_that_may_lead_elsewhere_is_refused_when_subscribing(self, url):
         response = client_for(PartnerUserFactory()).post(
             "/api/v1/webhooks/",
             {"url": url, "events": ["session.confirmed"], "secret": SECRET},
@@ -222,47 +303,109 @@ class TestOnlyPublicDestinations:
 
     def test_a_public_address_is_accepted(self):
         subscribe(PartnerUserFactory(), "https://93.184.216.34/hooks", ["session.confirmed"])
+        subscribe(PartnerUserFactory(), "https://[2606:2800:21f:cb07::1]/", ["session.confirmed"])
+        subscribe(PartnerUserFactory(), "https://[::ffff:93.184.216.34]/", ["session.confirmed"])
 
-    def test_a_name_pointed_at_a_private_address_is_not_called(
-        self, receiver, monkeypatch, settings, django_capture_on_commit_callbacks
+    def test_plain_http_is_accepted_only_where_the_setting_allows_it(self, settings):
+        settings.WEBHOOK_ALLOW_HTTP = True
+        subscribe(PartnerUserFactory(), "http://93.184.216.34/hooks", ["session.confirmed"])
+
+    def test_the_attack_url_is_refused_and_reaches_no_local_listener(
+        self, listener, settings, django_capture_on_commit_callbacks
+    ):
+        settings.WEBHOOK_ALLOW_HTTP = True  # the scheme is not what stops it
+        partner = PartnerUserFactory()
+        url = ATTACK.format(port=listener.server.server_port)
+        response = client_for(partner).post(
+            "/api/v1/webhooks/",
+            {"url": url, "events": ["session.confirmed"], "secret": SECRET},
+            format="json",
+        )
+        assert (response.status_code, response.json()["errors"][0]["code"]) == (
+            400,
+            "invalid_url",
+        )
+        hook = self.stored(partner, url)
+        delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
+        assert deliver_webhook.call(delivery.pk) == "failed"  # the URL alone decides: final
+        assert listener.received == []
+        listed = client_for(partner).get(f"/api/v1/webhooks/{hook.pk}/deliveries/").json()
+        assert [(d["last_status_code"], d["last_error"]) for d in listed["results"]] == [
+            (None, "Not delivered: this URL may not receive webhooks.")
+        ]
+
+    @pytest.mark.parametrize("url", ["ftp://{host}/hooks", "http://{host}/hooks"])
+    def test_a_stored_url_of_another_scheme_is_not_called(
+        self, listener, url, django_capture_on_commit_callbacks
     ):
         partner = PartnerUserFactory()
-        port = receiver.server.server_port
-        subscribe(partner, f"http://partner.example:{port}/hooks", ["session.confirmed"])
-        settings.WEBHOOK_PRIVATE_DESTINATIONS = False
-        from integrations import destinations
-
-        monkeypatch.setattr(
-            destinations.socket,
-            "getaddrinfo",
-            lambda *args, **kwargs: [(2, 1, 6, "", ("127.0.0.1", port))],
-        )
+        self.stored(partner, url.format(host="partner.example"))
         delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
         assert deliver_webhook.call(delivery.pk) == "failed"
+        assert listener.received == []
+
+    @pytest.mark.parametrize(
+        "answer",
+        ["127.0.0.1", "::ffff:127.0.0.1", "::127.0.0.1", "::ffff:0:127.0.0.1", "64:ff9b:1::7f00:1"],
+    )
+    def test_a_name_pointed_at_a_private_address_is_not_called(
+        self, listener, answer, monkeypatch, settings, django_capture_on_commit_callbacks
+    ):
+        settings.WEBHOOK_ALLOW_HTTP = True
+        partner = PartnerUserFactory()
+        port = listener.server.server_port
+        subscribe(partner, f"http://partner.example:{port}/hooks", ["session.confirmed"])
+        lookups = resolving(monkeypatch, "partner.example", answer)
+        delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
+        # What the network says is retried (the name may be pointed elsewhere) and told
+        # to the partner only as "not delivered".
+        assert deliver_webhook.call(delivery.pk) == "pending"
         delivery.refresh_from_db()
-        assert "resolves to 127.0.0.1" in delivery.last_error
-        assert delivery.next_attempt_at is None
-        assert receiver.received == []
+        assert (delivery.last_status_code, delivery.last_error) == (None, "Not delivered.")
+        assert delivery.next_attempt_at is not None
+        assert listener.received == []
+        assert lookups == [answer]
+
+    def test_a_delivery_connects_to_the_address_it_checked(
+        self, listener, monkeypatch, settings, django_capture_on_commit_callbacks
+    ):
+        """The name is looked up once, and that address is the one called: a second
+        lookup answering a private address (DNS rebinding) is never made. The Host header
+        keeps the name."""
+        from integrations import destinations
+
+        settings.WEBHOOK_ALLOW_HTTP = True
+        # Here 127.0.0.1 stands for a public address, and 127.0.0.2 for a private one.
+        monkeypatch.setattr(destinations, "is_public", lambda address: str(address) == "127.0.0.1")
+        port = listener.server.server_port
+        private = Receiver("127.0.0.2", port)
+        try:
+            partner = PartnerUserFactory()
+            subscribe(partner, f"http://partner.example:{port}/hooks", ["session.confirmed"])
+            lookups = resolving(monkeypatch, "partner.example", "127.0.0.1", "127.0.0.2")
+            delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
+            assert deliver_webhook.call(delivery.pk) == "delivered"
+        finally:
+            private.server.shutdown()
+        assert lookups == ["127.0.0.1"]
+        assert listener.hosts == [f"partner.example:{port}"]
+        assert private.received == []
 
     def test_a_name_that_does_not_resolve_is_retried_not_sent(
         self, monkeypatch, django_capture_on_commit_callbacks
     ):
         partner = PartnerUserFactory()
         subscribe(partner, "https://partner.example/hooks", ["session.confirmed"])
-        from integrations import destinations
 
         def no_such_name(*args: object, **kwargs: object) -> None:
-            raise destinations.socket.gaierror("Name or service not known")
+            raise socket.gaierror("Name or service not known")
 
-        monkeypatch.setattr(destinations.socket, "getaddrinfo", no_such_name)
-        sent = []
-        monkeypatch.setattr("integrations.webhooks.requests.post", lambda *a, **k: sent.append(a))
+        monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
         delivery = self.confirm_a_session(partner, django_capture_on_commit_callbacks)
         assert deliver_webhook.call(delivery.pk) == "pending"
         delivery.refresh_from_db()
-        assert "unknown host" in delivery.last_error
+        assert delivery.last_error == "Not delivered."
         assert delivery.next_attempt_at is not None
-        assert sent == []
 
     def test_a_redirect_is_not_followed(self, receiver, django_capture_on_commit_callbacks):
         partner = PartnerUserFactory()
@@ -273,3 +416,93 @@ class TestOnlyPublicDestinations:
         delivery.refresh_from_db()
         assert delivery.last_status_code == 307
         assert len(receiver.received) == 1
+
+
+def certificate_for(name: str, folder: Path) -> tuple[Path, Path]:
+    """A certificate for `name`, signed by a new authority: (its chain file, the
+    authority's file)."""
+    now = dt.datetime.now(dt.UTC)
+
+    def issued(subject: str, key: Any, issuer: str, signer: Any, ca: bool) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    authority = issued("Test authority", ca_key, "Test authority", ca_key, True)
+    certificate = issued(name, key, "Test authority", ca_key, False)
+    pem = serialization.Encoding.PEM
+    chain, ca_file = folder / "chain.pem", folder / "ca.pem"
+    chain.write_bytes(
+        certificate.public_bytes(pem)
+        + key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    ca_file.write_bytes(authority.public_bytes(pem))
+    return chain, ca_file
+
+
+@pytest.fixture
+def tls_receiver(tmp_path, monkeypatch, settings) -> Iterator[Callable[[str], Receiver]]:  # type: ignore[no-untyped-def]
+    """Receivers over HTTPS on 127.0.0.1 with a certificate for a given name, trusted by
+    the deliveries; each records the server name its clients sent (SNI)."""
+    settings.WEBHOOK_PRIVATE_DESTINATIONS = True
+    started: list[Receiver] = []
+
+    def start(name: str) -> Receiver:
+        chain, ca_file = certificate_for(name, tmp_path)
+        monkeypatch.setattr(webhooks, "CA_BUNDLE", str(ca_file))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(chain)
+        endpoint = Receiver(tls=context)
+        started.append(endpoint)
+        return endpoint
+
+    yield start
+    for endpoint in started:
+        endpoint.server.shutdown()
+
+
+@pytest.mark.django_db
+class TestPinnedTLS:
+    def test_the_certificate_is_checked_for_the_name_while_connecting_to_its_address(
+        self, tls_receiver, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        endpoint = tls_receiver("partner.example")
+        port = endpoint.server.server_port
+        partner = PartnerUserFactory()
+        subscribe(partner, f"https://partner.example:{port}/hooks", ["session.confirmed"])
+        resolving(monkeypatch, "partner.example", "127.0.0.1")
+        delivery = TestOnlyPublicDestinations.confirm_a_session(
+            partner, django_capture_on_commit_callbacks
+        )
+        assert deliver_webhook.call(delivery.pk) == "delivered"
+        assert endpoint.server_names == ["partner.example"]
+        assert endpoint.hosts == [f"partner.example:{port}"]
+
+    def test_a_certificate_for_another_name_is_refused(
+        self, tls_receiver, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        endpoint = tls_receiver("other.example")
+        port = endpoint.server.server_port
+        partner = PartnerUserFactory()
+        subscribe(partner, f"https://partner.example:{port}/hooks", ["session.confirmed"])
+        resolving(monkeypatch, "partner.example", "127.0.0.1")
+        delivery = TestOnlyPublicDestinations.confirm_a_session(
+            partner, django_capture_on_commit_callbacks
+        )
+        assert deliver_webhook.call(delivery.pk) == "pending"
+        delivery.refresh_from_db()
+        assert (delivery.last_status_code, delivery.last_error) == (None, "Not delivered.")
+        assert endpoint.received == []
