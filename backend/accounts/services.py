@@ -11,7 +11,9 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.exceptions import AuthenticationFailed, ErrorDetail, ValidationError
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.models import User
 from api.authentication import GENERATION_CLAIM
@@ -86,11 +88,24 @@ def _refresh_token(raw: str) -> RefreshToken:
         raise InvalidToken(exc.args[0]) from exc
 
 
-def _deny(token: RefreshToken) -> None:
+def _outstanding(token: RefreshToken, *, user: User | None) -> OutstandingToken:
+    """The row listing a refresh token (made at sign-in), made here if missing."""
+    row, _ = OutstandingToken.objects.get_or_create(
+        jti=token[api_settings.JTI_CLAIM],
+        defaults={
+            "user": user,
+            "token": str(token),
+            "created_at": token.current_time,
+            "expires_at": datetime_from_epoch(token["exp"]),
+        },
+    )
+    return row
+
+
+def _deny(token: RefreshToken, *, user: User | None = None) -> None:
     """Put a refresh token on the deny-list; refused if it already was (a second use, even
     at the same moment: the list's unique constraint decides)."""
-    listed: Any = token.blacklist()  # get_or_create's (row, created)
-    _, added = listed
+    _, added = BlacklistedToken.objects.get_or_create(token=_outstanding(token, user=user))
     if not added:
         raise InvalidToken("Token is blacklisted")
 
@@ -105,11 +120,17 @@ def tokens_refresh(*, refresh: str) -> dict[str, str]:
         raise AuthenticationFailed(NO_ACTIVE_ACCOUNT, "no_active_account")
     if token.get(GENERATION_CLAIM, 0) != user.token_generation:
         raise InvalidToken("Token has been revoked")
-    _deny(token)
+    _deny(token, user=user)
     token.set_jti()
     token.set_exp()
     token.set_iat()
-    token.outstand()
+    OutstandingToken.objects.create(
+        user=user,
+        jti=token[api_settings.JTI_CLAIM],
+        token=str(token),
+        created_at=token.current_time,
+        expires_at=datetime_from_epoch(token["exp"]),
+    )
     sign_in_record(user=user)
     return {"access": str(token.access_token), "refresh": str(token)}
 
