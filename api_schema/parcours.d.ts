@@ -67,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Deactivate a login
-         * @description The login can no longer sign in; its tokens stop working.
+         * @description The login can no longer sign in; its tokens stop working, and stay revoked if it is made active again.
          */
         post: operations["accounts_deactivate_create"];
         delete?: never;
@@ -110,6 +110,28 @@ export interface paths {
         get: operations["audit_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Sign out: the refresh token given is refused from now on. The access token made with
+         *     it still works until it expires (`JWT_ACCESS_MINUTES`); a password change, or a
+         *     deactivation, ends every token of the login at once.
+         */
+        post: operations["auth_logout_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -167,7 +189,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh an access token
-         * @description Exchange a refresh token for a new access token.
+         * @description Exchange a refresh token for a new access token and a new refresh token. The refresh token given is refused from then on: keep the new one.
          */
         post: operations["auth_token_refresh_create"];
         delete?: never;
@@ -1374,12 +1396,15 @@ export interface components {
     schemas: {
         AccessToken: {
             access: string;
+            refresh: string;
         };
         /**
          * @description A login: its role and the provider, trainer or partner centre it belongs to.
          *
          *     Without a password, the response carries a one-time `set_password_token`
-         *     (shown once) for `auth/set-password/`.
+         *     (shown once) for `auth/set-password/`. A password is given at creation only: an update
+         *     naming one is refused. The username is stored normalised (NFKC, case-folded), and one
+         *     that looks like another login's is refused (`unique`).
          */
         Account: {
             readonly id: number;
@@ -1413,12 +1438,14 @@ export interface components {
          * @description A login: its role and the provider, trainer or partner centre it belongs to.
          *
          *     Without a password, the response carries a one-time `set_password_token`
-         *     (shown once) for `auth/set-password/`.
+         *     (shown once) for `auth/set-password/`. A password is given at creation only: an update
+         *     naming one is refused. The username is stored normalised (NFKC, case-folded), and one
+         *     that looks like another login's is refused (`unique`).
          */
         AccountRequest: {
             /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
             username: string;
-            /** @description Leave out to get a one-time set-password token instead. */
+            /** @description At creation only. Leave out to get a one-time set-password token instead. */
             password?: string;
             /** Email address */
             email?: string;
@@ -2417,6 +2444,49 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["AuditRetrieveError"][];
         };
+        AuthLogoutCreateError: components["schemas"]["AuthLogoutCreateNonFieldErrorsErrorComponent"] | components["schemas"]["AuthLogoutCreateRefreshErrorComponent"];
+        AuthLogoutCreateErrorResponse400: components["schemas"]["AuthLogoutCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        AuthLogoutCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid` - invalid
+             *     * `null` - null
+             * @enum {string}
+             */
+            code: "invalid" | "null";
+            detail: string;
+        };
+        AuthLogoutCreateRefreshErrorComponent: {
+            /**
+             * @description * `refresh` - refresh (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "refresh";
+            /**
+             * @description * `blank` - blank
+             *     * `invalid` - invalid
+             *     * `max_length` - max_length
+             *     * `null` - null
+             *     * `null_characters_not_allowed` - null_characters_not_allowed
+             *     * `required` - required
+             *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
+             * @enum {string}
+             */
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            detail: string;
+        };
+        AuthLogoutCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["AuthLogoutCreateError"][];
+        };
         AuthSetPasswordCreateError: components["schemas"]["AuthSetPasswordCreateNonFieldErrorsErrorComponent"] | components["schemas"]["AuthSetPasswordCreateTokenErrorComponent"] | components["schemas"]["AuthSetPasswordCreatePasswordErrorComponent"];
         AuthSetPasswordCreateErrorResponse400: components["schemas"]["AuthSetPasswordCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
         AuthSetPasswordCreateNonFieldErrorsErrorComponent: {
@@ -2600,13 +2670,14 @@ export interface components {
             /**
              * @description * `blank` - blank
              *     * `invalid` - invalid
+             *     * `max_length` - max_length
              *     * `null` - null
              *     * `null_characters_not_allowed` - null_characters_not_allowed
              *     * `required` - required
              *     * `surrogate_characters_not_allowed` - surrogate_characters_not_allowed
              * @enum {string}
              */
-            code: "blank" | "invalid" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
+            code: "blank" | "invalid" | "max_length" | "null" | "null_characters_not_allowed" | "required" | "surrogate_characters_not_allowed";
             detail: string;
         };
         AuthTokenRefreshCreateValidationError: {
@@ -9210,12 +9281,14 @@ export interface components {
          * @description A login: its role and the provider, trainer or partner centre it belongs to.
          *
          *     Without a password, the response carries a one-time `set_password_token`
-         *     (shown once) for `auth/set-password/`.
+         *     (shown once) for `auth/set-password/`. A password is given at creation only: an update
+         *     naming one is refused. The username is stored normalised (NFKC, case-folded), and one
+         *     that looks like another login's is refused (`unique`).
          */
         PatchedAccountRequest: {
             /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
             username?: string;
-            /** @description Leave out to get a one-time set-password token instead. */
+            /** @description At creation only. Leave out to get a one-time set-password token instead. */
             password?: string;
             /** Email address */
             email?: string;
@@ -14666,6 +14739,10 @@ export interface components {
             token: string;
             password: string;
         };
+        /** @description The refresh token to sign out of. */
+        SignOutRequest: {
+            refresh: string;
+        };
         SkillsGroup: {
             /** @description null: providers with no such group. */
             key: string | null;
@@ -14713,7 +14790,10 @@ export interface components {
             /** Format: double */
             mean_self_minus_evidenced: number | null;
         };
-        /** @description Sign in with a username and a password, typed as the schema says. */
+        /**
+         * @description Sign in with a username (in any form: it is normalised) and a password, typed as the
+         *     schema says; the sign-in is recorded.
+         */
         TokenObtainRequest: {
             username: string;
             password: string;
@@ -14722,6 +14802,7 @@ export interface components {
             access: string;
             refresh: string;
         };
+        /** @description A refresh token, exchanged for a new access token and a new refresh token. */
         TokenRefreshRequest: {
             refresh: string;
         };
@@ -16535,6 +16616,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse429"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+        };
+    };
+    auth_logout_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignOutRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthLogoutCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
                 };
             };
             415: {

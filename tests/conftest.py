@@ -67,8 +67,12 @@ def tasks_stay_queued(settings: Any) -> None:
 
 
 def bearer(user: User) -> str:
-    """An Authorization header value for `user`."""
-    return f"Bearer {AccessToken.for_user(user)}"
+    """An Authorization header value for `user`, of its current token generation."""
+    from api.authentication import GENERATION_CLAIM
+
+    token = AccessToken.for_user(user)
+    token[GENERATION_CLAIM] = user.token_generation
+    return f"Bearer {token}"
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from accounts import services
 from accounts.models import Role, User
+from accounts.usernames import normalize
 from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from people.models import OrganisationKind
@@ -19,7 +21,9 @@ class AccountSerializer(StrictModelSerializer):
     """A login: its role and the provider, trainer or partner centre it belongs to.
 
     Without a password, the response carries a one-time `set_password_token`
-    (shown once) for `auth/set-password/`.
+    (shown once) for `auth/set-password/`. A password is given at creation only: an update
+    naming one is refused. The username is stored normalised (NFKC, case-folded), and one
+    that looks like another login's is refused (`unique`).
     """
 
     password = StrictCharField(
@@ -27,7 +31,7 @@ class AccountSerializer(StrictModelSerializer):
         required=False,
         min_length=8,
         max_length=128,
-        help_text="Leave out to get a one-time set-password token instead.",
+        help_text="At creation only. Leave out to get a one-time set-password token instead.",
     )
     set_password_token = serializers.SerializerMethodField(
         help_text="Shown once, at creation, when no password was given."
@@ -62,14 +66,25 @@ class AccountSerializer(StrictModelSerializer):
         return getattr(user, "_set_password_token", None)
 
     def validate_username(self, value: str) -> str:
-        others = User.objects.filter(username__iexact=value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
+        value = normalize(value)
+        if len(value) > User._meta.get_field("username").max_length:  # type: ignore[operator]
+            raise serializers.ValidationError(
+                "Ensure this field has no more than 150 characters.", code="max_length"
+            )
+        other_than = None if self.instance is None else self.instance.pk
+        if User.objects.lookalike_exists(value, other_than=other_than):
             raise serializers.ValidationError("This username is taken.", code="unique")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "password" in attrs:
+            raise serializers.ValidationError(
+                {
+                    "password": serializers.ErrorDetail(
+                        "A password is set only with auth/set-password/.", "read_only"
+                    )
+                }
+            )
         role = attrs.get("role", getattr(self.instance, "role", Role.PROVIDER))
         links = {
             name: attrs.get(name, getattr(self.instance, name, None))
@@ -110,6 +125,17 @@ class AccountSerializer(StrictModelSerializer):
                 ) from exc
         return attrs
 
+    def create(self, validated_data: dict[str, Any]) -> User:
+        """Through the service, which hashes the password or gives a set-password token."""
+        user, token = services.account_create(data=dict(validated_data))
+        user._set_password_token = token  # type: ignore[attr-defined]
+        return user
+
+    def update(self, instance: User, validated_data: dict[str, Any]) -> User:
+        """Never the password (refused above; set through the password service only)."""
+        validated_data.pop("password", None)
+        return super().update(instance, validated_data)
+
 
 class SetPasswordSerializer(serializers.Serializer[Any]):
     """A one-time token and the new password."""
@@ -140,7 +166,8 @@ class MeSerializer(serializers.Serializer[Any]):
 
 
 class TokenObtainSerializer(TokenObtainPairSerializer):
-    """Sign in with a username and a password, typed as the schema says."""
+    """Sign in with a username (in any form: it is normalised) and a password, typed as the
+    schema says; the sign-in is recorded."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,3 +175,30 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
         self.fields["password"] = StrictCharField(
             max_length=128, write_only=True, trim_whitespace=False
         )
+
+    @classmethod
+    def get_token(cls, user: Any) -> Any:
+        return services.login_tokens(user=user)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        data = super().validate(attrs)
+        if self.user is not None:  # always, once validated
+            services.sign_in_record(user=self.user)
+        return data
+
+
+class TokenRefreshSerializer(serializers.Serializer[Any]):
+    """A refresh token, exchanged for a new access token and a new refresh token."""
+
+    default_error_messages = {"no_active_account": services.NO_ACTIVE_ACCOUNT}
+
+    refresh = StrictCharField(max_length=2000, write_only=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        return services.tokens_refresh(refresh=attrs["refresh"])
+
+
+class SignOutSerializer(serializers.Serializer[Any]):
+    """The refresh token to sign out of."""
+
+    refresh = StrictCharField(max_length=2000, write_only=True)

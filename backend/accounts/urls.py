@@ -14,7 +14,10 @@ router.register("accounts", views.AccountViewSet, basename="account")
 TOKEN_PAIR = inline_serializer(
     "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
 )
-ACCESS_TOKEN = inline_serializer("AccessToken", {"access": serializers.CharField()})
+# Named as when a refresh gave an access token only (the schema only grows within /api/v1/).
+REFRESHED = inline_serializer(
+    "AccessToken", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
 
 TokenView = extend_schema_view(
     post=extend_schema(
@@ -28,9 +31,10 @@ TokenView = extend_schema_view(
 RefreshView = extend_schema_view(
     post=extend_schema(
         summary="Refresh an access token",
-        description="Exchange a refresh token for a new access token.",
+        description="Exchange a refresh token for a new access token and a new refresh token. "
+        "The refresh token given is refused from then on: keep the new one.",
         tags=["accounts"],
-        responses={200: ACCESS_TOKEN, 401: ErrorResponse401Serializer},
+        responses={200: REFRESHED, 401: ErrorResponse401Serializer},
     )
 )(TokenRefreshView)
 
@@ -38,6 +42,7 @@ urlpatterns = [
     *router.urls,
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/token/refresh/", RefreshView.as_view(), name="token-refresh"),
+    path("auth/logout/", views.SignOutView.as_view(), name="logout"),
     path("auth/set-password/", views.SetPasswordView.as_view(), name="set-password"),
     path("me/", views.MeView.as_view(), name="me"),
 ]

@@ -7,21 +7,25 @@ from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView
 
 from accounts import services
 from accounts.filters import AccountFilter
 from accounts.models import User
-from accounts.serializers import AccountSerializer, MeSerializer, SetPasswordSerializer
+from accounts.serializers import (
+    AccountSerializer,
+    MeSerializer,
+    SetPasswordSerializer,
+    SignOutSerializer,
+)
+from accounts.sign_in_failures import FailedSignIns
+from api.openapi import ErrorResponse401Serializer
 from api.permissions import IsAuthenticated, IsCoordinator, role_of
 from api.schema import crud_schema
-from api.throttling import FailedSignIns
 from api.viewsets import ID_PATTERN
 
 PASSWORD_CODES = [
@@ -34,6 +38,7 @@ PASSWORD_CODES = [
 
 @crud_schema("login", "logins")
 @extend_validation_errors(PASSWORD_CODES, field_name="password", methods=["post", "put", "patch"])
+@extend_validation_errors(["read_only"], field_name="password", methods=["put", "patch"])
 @extend_validation_errors(["unique"], field_name="username", methods=["post", "put", "patch"])
 @extend_validation_errors(
     ["required_for_role", "not_for_role", "unique"],
@@ -71,14 +76,10 @@ class AccountViewSet(
     def get_queryset(self) -> QuerySet[User]:
         return User.objects.select_related("provider", "trainer", "partner_centre").order_by("id")
 
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        user, token = services.account_create(data=dict(serializer.validated_data))
-        user._set_password_token = token  # type: ignore[attr-defined]
-        serializer.instance = user
-
     @extend_schema(
         summary="Deactivate a login",
-        description="The login can no longer sign in; its tokens stop working.",
+        description="The login can no longer sign in; its tokens stop working, and stay "
+        "revoked if it is made active again.",
         request=None,
         responses=AccountSerializer,
     )
@@ -139,16 +140,37 @@ class SetPasswordView(APIView):
 
 class SignInView(TokenObtainPairView):
     """Sign in with a username and password; repeated failures from one address for one
-    username are refused for a while (see api.throttling.FailedSignIns)."""
+    username are refused for a while (see accounts.sign_in_failures)."""
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         username = request.data.get("username") if isinstance(request.data, dict) else None
         guard = FailedSignIns(request, username if isinstance(username, str) else "")
-        guard.check()
-        try:
-            response = super().post(request, *args, **kwargs)
-        except AuthenticationFailed:
-            guard.failed()
-            raise
+        guard.check()  # counts this attempt: a failure stays counted
+        response = super().post(request, *args, **kwargs)
         guard.succeeded()
         return response
+
+
+class SignOutView(APIView):
+    """Sign out: the refresh token given is refused from now on. The access token made with
+    it still works until it expires (`JWT_ACCESS_MINUTES`); a password change, or a
+    deactivation, ends every token of the login at once."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    schema_tags = ["accounts"]
+
+    @extend_schema(
+        summary="Sign out",
+        request=SignOutSerializer,
+        responses={204: None, 401: ErrorResponse401Serializer},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SignOutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.sign_out(refresh=serializer.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def get_authenticate_header(self, request: Request) -> str:
+        """A refused refresh token is a 401, as at `auth/token/refresh/`."""
+        return 'Bearer realm="api"'

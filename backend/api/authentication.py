@@ -12,6 +12,10 @@ replaces, as soon as it is made and again when it commits; and for
 shell). A deactivated login or a changed role is thus refused or applied from the next
 request on, whichever process serves it. Kept only when the cache is shared by every
 process (`REDIS_URL`). See docs/performance.md.
+
+Every token carries the login's token generation (`gen`; none: 0), which goes up when
+its password changes or it is deactivated: a token of an older generation is refused,
+from the next request on, as the login itself is read again then.
 """
 
 import copy
@@ -33,6 +37,8 @@ from rest_framework_simplejwt.utils import aware_utcnow
 from api import tokens
 
 JWT_PARTS = 3
+# The claim holding the login's token generation when the token was made.
+GENERATION_CLAIM = "gen"
 # Signed tokens already checked in this process, by their text; and logins kept, by id,
 # with the token they were read under and when. Emptied when they grow past this.
 KEPT = 10_000
@@ -68,7 +74,10 @@ class SignedTokenAuthentication(JWTAuthentication):
         if raw is None or raw.count(b".") != JWT_PARTS - 1:
             return None
         validated = self.get_validated_token(raw)
-        return self.get_user(validated), validated
+        user = self.get_user(validated)
+        if validated.get(GENERATION_CLAIM, 0) != getattr(user, "token_generation", 0):
+            raise InvalidToken("Token has been revoked")
+        return user, validated
 
     def get_validated_token(self, raw_token: bytes) -> Token:
         """The token, its signature checked once per process; its expiry at every request."""

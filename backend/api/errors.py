@@ -126,6 +126,8 @@ BUSINESS_RULE_CODES = frozenset(
         "invalid_token",
         # Rules across fields or against the current state.
         "module_or_path",
+        # A field given at creation only (a login's password, set later only with a token).
+        "read_only",
         "above_capacity",
         "below_enrolled",
         "ends_before_start",

@@ -1,5 +1,5 @@
-"""Request rates: per login (a partner client acts as its own login), per address when
-anonymous, and failed sign-ins per username and address.
+"""Request rates: per login (a partner client acts as its own login), and per address when
+anonymous (failed sign-ins: accounts.sign_in_failures).
 
 Over a rate, the answer is a 429 in the one error shape with a `Retry-After` header.
 The rates are read from `settings.THROTTLE_RATES` at each request (`None`: no limit).
@@ -14,14 +14,11 @@ have none left, so with N processes a login may be refused up to (N - 1) % of it
 early. Rates under 200 are counted request by request.
 """
 
-import hashlib
 import threading
-import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -97,32 +94,3 @@ class PerLoginThrottle(FixedWindow, UserRateThrottle):
 
 class PerAddressThrottle(FixedWindow, AnonRateThrottle):
     """Requests per address of anonymous callers (scope `anon`)."""
-
-
-class FailedSignIns:
-    """After `limit` failed sign-ins for one username from one address within `window`
-    seconds, sign-in is refused (429) for that pair until the window has passed; a
-    successful sign-in clears the count."""
-
-    def __init__(self, request: Request, username: str) -> None:
-        limit, window = settings.SIGN_IN_FAILURES
-        self.limit, self.window = int(limit), int(window)
-        address = request.META.get("REMOTE_ADDR", "")
-        pair = f"{address}\n{username.strip().lower()}".encode()
-        self.key = f"sign-in-failures:{hashlib.sha256(pair).hexdigest()}"
-
-    def check(self) -> None:
-        count, first = cache.get(self.key, (0, 0.0))
-        if count >= self.limit:
-            raise Throttled(
-                wait=max(1, int(first + self.window - time.time())),
-                detail="Too many failed sign-ins; try again later.",
-            )
-
-    def failed(self) -> None:
-        count, first = cache.get(self.key, (0, time.time()))
-        remaining = max(1, int(first + self.window - time.time()))
-        cache.set(self.key, (count + 1, first), remaining)
-
-    def succeeded(self) -> None:
-        cache.delete(self.key)

@@ -29,8 +29,8 @@ AUDITED = [
 ]
 # Never written to the trail: a change is recorded as changed, not its value.
 SECRET = {"password"}
-# Moves on every save: not a change worth recording.
-IGNORED = {"updated_at", "last_login"}
+# Moves on every save, or follows another field: not a change worth recording.
+IGNORED = {"updated_at", "last_login", "username_key"}
 DATES = (dt.datetime, dt.date)
 
 

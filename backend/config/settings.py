@@ -64,7 +64,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin, with the same pause after failed sign-ins as the API (accounts/admin_site.py).
+    "accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "oauth2_provider",
+    # Refresh tokens used once (rotation) or signed out of, refused (a deny-list).
+    "rest_framework_simplejwt.token_blacklist",
     "django_tasks",
     "django_tasks_db",
     "api",
@@ -314,8 +317,13 @@ REST_FRAMEWORK = {
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=envint("JWT_ACCESS_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=envint("JWT_REFRESH_DAYS", 7)),
+    # Sign-ins are recorded by the sign-in serializer itself, with one UPDATE.
     "UPDATE_LAST_LOGIN": False,
+    # Each refresh gives a new refresh token; the one used is refused from then on.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
     "TOKEN_OBTAIN_SERIALIZER": "accounts.serializers.TokenObtainSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
 }
 
 # Partner centres' machine clients: OAuth2 client-credentials (django-oauth-toolkit).

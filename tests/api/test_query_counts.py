@@ -766,3 +766,27 @@ def test_a_cached_catalogue_read_costs_the_caller_and_the_catalogue_version_only
                 again = client.get(url, scenario.params)
             assert again.content == first.content
             assert len(ctx) == expected, (name, [q["sql"] for q in ctx.captured_queries])
+
+
+def test_signing_in_refreshing_and_signing_out_cost_fixed_queries(db):
+    """Sign-in (6): the failed sign-ins' count (one upsert, the sweep of passed windows, its
+    clearing), the login, its refresh token listed, `last_login`. Refresh (11, with the
+    transaction's savepoints): not denied, the login, the used token denied, the new one
+    listed, `last_login`. Sign-out (8): not denied, then denied."""
+    CoordinatorFactory(username="counted")
+    client = APIClient()
+    expected = {"sign-in": 6, "refresh": 11, "sign-out": 8}
+    got = {}
+    with CaptureQueriesContext(connection) as ctx:
+        tokens = client.post(
+            "/api/v1/auth/token/", {"username": "counted", "password": "secret-pass-123"}
+        ).json()
+    got["sign-in"] = len(ctx)
+    with CaptureQueriesContext(connection) as ctx:
+        tokens = client.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}).json()
+    got["refresh"] = len(ctx)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/api/v1/auth/logout/", {"refresh": tokens["refresh"]})
+    got["sign-out"] = len(ctx)
+    assert response.status_code == 204
+    assert got == expected

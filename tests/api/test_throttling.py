@@ -1,12 +1,19 @@
 """Request rates: 429 with Retry-After per login, per partner client, per anonymous address,
 and after repeated failed sign-ins."""
 
+import os
+import threading
+import uuid
 from typing import Any
 
 import pytest
+from accounts.models import SignInFailure, User
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import caches
+from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.conftest import client_for
+from tests.conftest import client_for, on_postgres
 from tests.factories import CoordinatorFactory, PartnerCentreFactory, ProviderUserFactory
 from tests.integrations.test_partner_clients import create_client, get_token
 
@@ -108,3 +115,152 @@ class TestFailedSignIns:
         for _ in range(2):
             assert self.sign_in(client, "lea", "wrong").status_code == 401
         assert self.sign_in(client, "lea", "Correct-horse-battery-9").status_code == 200
+
+    def test_without_a_shared_cache_the_count_is_kept_in_the_database(self, settings):
+        """Every process sees the same count: another process, with a memory cache of its
+        own (emptied here), still refuses the pair."""
+        settings.SIGN_IN_FAILURES = (3, 900)
+        ProviderUserFactory(username="nadia")
+        client = APIClient(REMOTE_ADDR="10.0.0.4")
+        assert [self.sign_in(client, "nadia", "wrong").status_code for _ in range(3)] == [401] * 3
+        for cache in caches.all():
+            cache.clear()
+        assert_throttled(self.sign_in(client, "nadia", "wrong"))
+        assert SignInFailure.objects.count() == 1
+
+    def test_the_username_is_counted_in_its_normalised_form(self, settings):
+        settings.SIGN_IN_FAILURES = (2, 900)
+        ProviderUserFactory(username="yann")
+        client = APIClient(REMOTE_ADDR="10.0.0.5")
+        assert self.sign_in(client, "yann", "wrong").status_code == 401
+        assert self.sign_in(client, "ＹＡＮＮ", "wrong").status_code == 401
+        assert_throttled(self.sign_in(client, "Yann", "wrong"))
+
+    def test_the_admin_login_pauses_too(self, settings, client):
+        settings.SIGN_IN_FAILURES = (3, 900)
+        user = ProviderUserFactory(username="staff", is_staff=True)
+        user.set_password("Correct-horse-battery-9")
+        user.save()
+        form = {"username": "staff", "password": "wrong"}
+        assert [client.post("/admin/login/", form).status_code for _ in range(3)] == [200] * 3
+        right = {"username": "staff", "password": "Correct-horse-battery-9"}
+        locked = client.post("/admin/login/", right)
+        assert locked.status_code == 429
+        assert 1 <= int(locked["Retry-After"]) <= 900
+        assert "_auth_user_id" not in client.session
+        # The token endpoint shares the same count.
+        assert_throttled(self.sign_in(APIClient(), "staff", "Correct-horse-battery-9"))
+
+    def test_a_successful_admin_login_clears_the_count(self, settings, client):
+        settings.SIGN_IN_FAILURES = (2, 900)
+        user = ProviderUserFactory(username="staff2", is_staff=True)
+        user.set_password("Correct-horse-battery-9")
+        user.save()
+        assert client.post("/admin/login/", {"username": "staff2", "password": "x"}).status_code
+        right = {"username": "staff2", "password": "Correct-horse-battery-9"}
+        assert client.post("/admin/login/", right).status_code == 302
+        client.logout()
+        assert client.post("/admin/login/", {"username": "staff2", "password": "x"}).status_code
+        assert client.post("/admin/login/", right).status_code == 302
+
+
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/6")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def redis_cache(settings):  # type: ignore[no-untyped-def]
+    """The shared cache of production (REDIS_URL), under a prefix of this test's own."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        },
+    }
+    yield
+    caches["default"].clear()
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason=f"No Redis at {REDIS_URL}.")
+@pytest.mark.django_db
+def test_with_a_shared_cache_the_count_is_kept_in_it(settings, redis_cache):
+    settings.SIGN_IN_FAILURES = (3, 900)
+    ProviderUserFactory(username="ines")
+    client = APIClient(REMOTE_ADDR="10.0.0.6")
+    sign_in = TestFailedSignIns().sign_in
+    assert [sign_in(client, "ines", "wrong").status_code for _ in range(3)] == [401] * 3
+    locked = sign_in(client, "ines", "wrong")
+    assert_throttled(locked)
+    assert 1 <= int(locked["Retry-After"]) <= 900
+    assert SignInFailure.objects.count() == 0
+
+
+def parallel_wrong_attempts(attempts: int) -> tuple[list[int], int]:
+    """`attempts` wrong sign-ins at once, each thread with its own database connection:
+    the statuses, and how many were checked against the password."""
+    barrier = threading.Barrier(attempts)
+    statuses: list[int] = []
+    checked: list[str] = []
+    lock = threading.Lock()
+
+    def count_check(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+        with lock:
+            checked.append(credentials["username"])
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            response = APIClient(REMOTE_ADDR="10.0.0.7").post(
+                "/api/v1/auth/token/", {"username": "target", "password": "wrong"}
+            )
+            with lock:
+                statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    user_login_failed.connect(count_check, dispatch_uid="parallel-count")
+    try:
+        threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        user_login_failed.disconnect(dispatch_uid="parallel-count")
+    return statuses, len(checked)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_attempts_are_checked_exactly_limit_times_in_the_database(settings):
+    """On PostgreSQL (the suite's second CI run): real concurrent transactions."""
+    if not on_postgres():
+        pytest.skip("Concurrent transactions are proven on PostgreSQL (CI's second run).")
+    settings.SIGN_IN_FAILURES = (5, 900)
+    User.objects.create_user("target", password="Correct-horse-battery-9")
+    statuses, checked = parallel_wrong_attempts(30)
+    assert checked == 5
+    assert sorted(statuses) == [401] * 5 + [429] * 25
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not _redis_reachable(), reason=f"No Redis at {REDIS_URL}.")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_attempts_are_checked_exactly_limit_times_in_redis(settings, redis_cache):
+    if not on_postgres():
+        pytest.skip("Concurrent transactions are proven on PostgreSQL (CI's second run).")
+    settings.SIGN_IN_FAILURES = (5, 900)
+    User.objects.create_user("target", password="Correct-horse-battery-9")
+    statuses, checked = parallel_wrong_attempts(30)
+    assert checked == 5
+    assert sorted(statuses) == [401] * 5 + [429] * 25

@@ -77,7 +77,8 @@ class TestTrail:
         user.set_password("Another-horse-battery-7")
         user.save()
         last = events("accounts.user", user.pk)[-1]
-        assert last.changes == {"password": ["(set)", "(changed)"]}
+        # The change revoked every token of the login: a generation up.
+        assert last.changes == {"password": ["(set)", "(changed)"], "token_generation": [0, 1]}
         assert "Another-horse" not in str(last.changes)
 
     def test_the_database_refuses_to_change_or_delete_an_event(self):

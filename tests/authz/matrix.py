@@ -162,6 +162,11 @@ OPERATIONS: dict[str, tuple[Build, dict[str, int]]] = {
         url("/api/v1/auth/token/refresh/", lambda s: {"refresh": s["refresh_token"]}),
         row(EVERYONE),
     ),
+    # The refresh token is the credential: whoever holds it may sign out of it.
+    "POST /api/v1/auth/logout/": (
+        url("/api/v1/auth/logout/", lambda s: {"refresh": s["refresh_token"]}),
+        row("204 204 204 204 204 204 204"),
+    ),
     "POST /api/v1/auth/set-password/": (
         url("/api/v1/auth/set-password/", {"token": "MQ.not-a-token", "password": "x" * 12}),
         row("400 400 400 400 400 400 400"),

@@ -223,3 +223,24 @@ class TestPurge:
         User.objects.filter(pk=person.pk).update(last_login=long_ago)
         call_command("purge_inactive", "--days", "1095", stdout=StringIO())
         assert Provider.objects.get(pk=person.provider.pk).erased_at is not None
+
+    def test_a_sign_in_through_the_api_keeps_a_quiet_provider(self, person):
+        """The sign-in is recorded (`last_login`) and counts as activity."""
+        long_ago = timezone.now() - dt.timedelta(days=1200)
+        Provider.objects.filter(pk=person.provider.pk).update(updated_at=long_ago)
+        SelfAssessment.objects.filter(provider=person.provider).update(assessed_at=long_ago)
+        Enrolment.objects.filter(provider=person.provider).update(updated_at=long_ago)
+        Completion.objects.filter(provider=person.provider).update(updated_at=long_ago)
+        quiet = ProviderUserFactory(username="quiet")
+        quiet.set_password("Correct-horse-battery-9")
+        quiet.save()
+        Provider.objects.filter(pk=quiet.provider.pk).update(updated_at=long_ago)
+        User.objects.filter(pk=quiet.pk).update(last_login=long_ago)
+        signed_in = APIClient().post(
+            "/api/v1/auth/token/",
+            {"username": "marie.kerjean", "password": "Correct-horse-battery-9"},
+        )
+        assert signed_in.status_code == 200
+        call_command("purge_inactive", "--days", "1095", stdout=StringIO())
+        assert Provider.objects.get(pk=person.provider.pk).erased_at is None
+        assert Provider.objects.get(pk=quiet.provider.pk).erased_at is not None
