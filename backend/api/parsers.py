@@ -15,11 +15,12 @@ possessive groups, MAX_DEPTH of them nested, reads the brackets in one pass.
 import codecs
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from django.conf import settings
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.parsers import JSONParser
 from rest_framework.utils import json
 
 MAX_DEPTH = 32
@@ -83,13 +84,11 @@ class DepthLimitedJSONParser(JSONParser):
 
     def parse(
         self,
-        stream: IO[Any] | None,
+        stream: IO[Any],
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        if stream is None:
-            return None
-        encoding = get_encoding(parser_context or {})
+        encoding = _text_encoding(parser_context or {})
         raw = stream.read()
         try:
             text = raw.decode(encoding)
@@ -103,3 +102,15 @@ class DepthLimitedJSONParser(JSONParser):
             return json.loads(text, parse_constant=parse_constant)
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from exc
+
+
+def _text_encoding(parser_context: Mapping[str, Any]) -> str:
+    """The request's charset; one that is no text encoding (`bz2_codec`) is a 400."""
+    encoding: str = parser_context.get("encoding") or settings.DEFAULT_CHARSET
+    try:
+        "".encode(encoding)
+    except (LookupError, UnicodeError) as exc:
+        raise ParseError(
+            f'Unsupported charset "{encoding}" in request Content-Type header.'
+        ) from exc
+    return encoding
