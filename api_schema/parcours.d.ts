@@ -2368,9 +2368,10 @@ export interface components {
             attr: "since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         AuditListUntilErrorComponent: {
@@ -2381,9 +2382,10 @@ export interface components {
             attr: "until";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         AuditListValidationError: {
@@ -2617,6 +2619,8 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["AuthTokenRefreshCreateError"][];
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         /** @description A centre's participant: its id, and who they are (matched by e-mail, else created). */
         BulkParticipantRequest: {
             external_id: string;
@@ -4490,12 +4494,16 @@ export interface components {
              */
             attr: "non_field_errors";
             /**
-             * @description * `invalid` - invalid
+             * @description * `duplicate` - duplicate
+             *     * `invalid` - invalid
+             *     * `not_enrolled` - not_enrolled
+             *     * `not_recordable` - not_recordable
              *     * `null` - null
              *     * `unique` - unique
+             *     * `wrong_module` - wrong_module
              * @enum {string}
              */
-            code: "invalid" | "null" | "unique";
+            code: "duplicate" | "invalid" | "not_enrolled" | "not_recordable" | "null" | "unique" | "wrong_module";
             detail: string;
         };
         CompletionsCreateOutcomeErrorComponent: {
@@ -4686,9 +4694,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         CompletionsListValidationError: {
@@ -5273,9 +5282,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         EnrolmentsListValidationError: {
@@ -10983,9 +10993,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         ProvidersListValidationError: {
@@ -11441,9 +11452,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSessionsRetrieveUntilErrorComponent: {
@@ -11457,9 +11469,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSessionsRetrieveValidationError: {
@@ -11661,9 +11674,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsChartUntilErrorComponent: {
@@ -11677,9 +11691,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsChartValidationError: {
@@ -11909,9 +11924,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsRetrieveUntilErrorComponent: {
@@ -11925,9 +11941,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsRetrieveValidationError: {
@@ -12077,9 +12094,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsTrainingEffectRetrieveUntilErrorComponent: {
@@ -12093,9 +12111,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsTrainingEffectRetrieveValidationError: {
@@ -12482,9 +12501,10 @@ export interface components {
             attr: "since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SelfAssessmentsListUntilErrorComponent: {
@@ -12495,9 +12515,10 @@ export interface components {
             attr: "until";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SelfAssessmentsListValidationError: {
@@ -12588,8 +12609,16 @@ export interface components {
             readonly status: components["schemas"]["SessionStatusEnum"];
             /** Motif d'annulation */
             readonly cancel_reason: string;
-            /** Cause d'annulation */
-            readonly cancel_cause: components["schemas"]["CancelCauseEnum"];
+            /**
+             * @description Why the session was cancelled; empty while it is not.
+             *
+             *     * `too_few_participants` - Pas assez de participants
+             *     * `trainer_unavailable` - Formateur·rice indisponible
+             *     * `venue_unavailable` - Lieu indisponible
+             *     * `weather` - Météo
+             *     * `other` - Autre
+             */
+            readonly cancel_cause: components["schemas"]["CancelCauseEnum"] | components["schemas"]["BlankEnum"];
             /** Identifiant externe */
             external_id?: string | null;
             readonly enrolled_count: number;
@@ -12778,10 +12807,13 @@ export interface components {
             attr: "non_field_errors";
             /**
              * @description * `invalid` - invalid
+             *     * `not_enrolled` - not_enrolled
+             *     * `not_recordable` - not_recordable
              *     * `null` - null
+             *     * `wrong_module` - wrong_module
              * @enum {string}
              */
-            code: "invalid" | "null";
+            code: "invalid" | "not_enrolled" | "not_recordable" | "null" | "wrong_module";
             detail: string;
         };
         SessionsAttendanceCreatePageSizeErrorComponent: {
@@ -12991,10 +13023,11 @@ export interface components {
             attr: "non_field_errors";
             /**
              * @description * `invalid` - invalid
+             *     * `invalid_transition` - invalid_transition
              *     * `null` - null
              * @enum {string}
              */
-            code: "invalid" | "null";
+            code: "invalid" | "invalid_transition" | "null";
             detail: string;
         };
         SessionsCancelCreatePageSizeErrorComponent: {
@@ -13059,7 +13092,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["SessionsCancelCreateError"][];
         };
-        SessionsCompleteCreateError: components["schemas"]["SessionsCompleteCreateErrorComponent"] | components["schemas"]["SessionsCompleteCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsCompleteCreateExternalIdErrorComponent"] | components["schemas"]["SessionsCompleteCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsCompleteCreatePathErrorComponent"] | components["schemas"]["SessionsCompleteCreateModuleErrorComponent"] | components["schemas"]["SessionsCompleteCreatePageSizeErrorComponent"];
+        SessionsCompleteCreateError: components["schemas"]["SessionsCompleteCreateNonFieldErrorsErrorComponent"] | components["schemas"]["SessionsCompleteCreateErrorComponent"] | components["schemas"]["SessionsCompleteCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsCompleteCreateExternalIdErrorComponent"] | components["schemas"]["SessionsCompleteCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsCompleteCreatePathErrorComponent"] | components["schemas"]["SessionsCompleteCreateModuleErrorComponent"] | components["schemas"]["SessionsCompleteCreatePageSizeErrorComponent"];
         SessionsCompleteCreateErrorComponent: {
             /**
              * @description * `None` - None
@@ -13114,6 +13147,19 @@ export interface components {
             code: "inactive" | "module_or_path";
             detail: string;
         };
+        SessionsCompleteCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid_transition` - invalid_transition
+             * @enum {string}
+             */
+            code: "invalid_transition";
+            detail: string;
+        };
         SessionsCompleteCreatePageSizeErrorComponent: {
             /**
              * @description * `page_size` - page_size
@@ -13157,7 +13203,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["SessionsCompleteCreateError"][];
         };
-        SessionsConfirmCreateError: components["schemas"]["SessionsConfirmCreateErrorComponent"] | components["schemas"]["SessionsConfirmCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsConfirmCreateExternalIdErrorComponent"] | components["schemas"]["SessionsConfirmCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsConfirmCreatePathErrorComponent"] | components["schemas"]["SessionsConfirmCreateModuleErrorComponent"] | components["schemas"]["SessionsConfirmCreatePageSizeErrorComponent"];
+        SessionsConfirmCreateError: components["schemas"]["SessionsConfirmCreateNonFieldErrorsErrorComponent"] | components["schemas"]["SessionsConfirmCreateErrorComponent"] | components["schemas"]["SessionsConfirmCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsConfirmCreateExternalIdErrorComponent"] | components["schemas"]["SessionsConfirmCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsConfirmCreatePathErrorComponent"] | components["schemas"]["SessionsConfirmCreateModuleErrorComponent"] | components["schemas"]["SessionsConfirmCreatePageSizeErrorComponent"];
         SessionsConfirmCreateErrorComponent: {
             /**
              * @description * `None` - None
@@ -13210,6 +13256,19 @@ export interface components {
              * @enum {string}
              */
             code: "inactive" | "module_or_path";
+            detail: string;
+        };
+        SessionsConfirmCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid_transition` - invalid_transition
+             * @enum {string}
+             */
+            code: "invalid_transition";
             detail: string;
         };
         SessionsConfirmCreatePageSizeErrorComponent: {
@@ -13763,9 +13822,10 @@ export interface components {
             attr: "starts_after";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SessionsListStartsBeforeErrorComponent: {
@@ -13776,9 +13836,10 @@ export interface components {
             attr: "starts_before";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SessionsListStatusErrorComponent: {
@@ -13817,9 +13878,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SessionsListValidationError: {
@@ -13830,7 +13892,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["SessionsListError"][];
         };
-        SessionsOpenCreateError: components["schemas"]["SessionsOpenCreateErrorComponent"] | components["schemas"]["SessionsOpenCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsOpenCreateExternalIdErrorComponent"] | components["schemas"]["SessionsOpenCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsOpenCreatePathErrorComponent"] | components["schemas"]["SessionsOpenCreateModuleErrorComponent"] | components["schemas"]["SessionsOpenCreatePageSizeErrorComponent"];
+        SessionsOpenCreateError: components["schemas"]["SessionsOpenCreateNonFieldErrorsErrorComponent"] | components["schemas"]["SessionsOpenCreateErrorComponent"] | components["schemas"]["SessionsOpenCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsOpenCreateExternalIdErrorComponent"] | components["schemas"]["SessionsOpenCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsOpenCreatePathErrorComponent"] | components["schemas"]["SessionsOpenCreateModuleErrorComponent"] | components["schemas"]["SessionsOpenCreatePageSizeErrorComponent"];
         SessionsOpenCreateErrorComponent: {
             /**
              * @description * `None` - None
@@ -13883,6 +13945,19 @@ export interface components {
              * @enum {string}
              */
             code: "inactive" | "module_or_path";
+            detail: string;
+        };
+        SessionsOpenCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid_transition` - invalid_transition
+             * @enum {string}
+             */
+            code: "invalid_transition";
             detail: string;
         };
         SessionsOpenCreatePageSizeErrorComponent: {
@@ -23397,9 +23472,9 @@ export interface operations {
                  *     * `year` - year
                  */
                 period?: "month" | "year";
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;
@@ -23543,9 +23618,9 @@ export interface operations {
                 sector?: "accommodation" | "food_and_drink" | "activities_and_leisure" | "retail" | "association" | "public_body" | "other";
                 /** @description Only the participants of this session. */
                 session?: number;
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;
@@ -23670,9 +23745,9 @@ export interface operations {
                 sector?: "accommodation" | "food_and_drink" | "activities_and_leisure" | "retail" | "association" | "public_body" | "other";
                 /** @description Only the participants of this session. */
                 session?: number;
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;
@@ -23781,9 +23856,9 @@ export interface operations {
                 organiser?: number;
                 /** @description Only this session. */
                 session?: number;
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;
