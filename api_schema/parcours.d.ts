@@ -2395,9 +2395,10 @@ export interface components {
             attr: "since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         AuditListUntilErrorComponent: {
@@ -2408,9 +2409,10 @@ export interface components {
             attr: "until";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         AuditListValidationError: {
@@ -2688,6 +2690,8 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["AuthTokenRefreshCreateError"][];
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         /** @description A centre's participant: its id, and who they are (matched by e-mail, else created). */
         BulkParticipantRequest: {
             external_id: string;
@@ -4561,12 +4565,16 @@ export interface components {
              */
             attr: "non_field_errors";
             /**
-             * @description * `invalid` - invalid
+             * @description * `duplicate` - duplicate
+             *     * `invalid` - invalid
+             *     * `not_enrolled` - not_enrolled
+             *     * `not_recordable` - not_recordable
              *     * `null` - null
              *     * `unique` - unique
+             *     * `wrong_module` - wrong_module
              * @enum {string}
              */
-            code: "invalid" | "null" | "unique";
+            code: "duplicate" | "invalid" | "not_enrolled" | "not_recordable" | "null" | "unique" | "wrong_module";
             detail: string;
         };
         CompletionsCreateOutcomeErrorComponent: {
@@ -4757,9 +4765,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         CompletionsListValidationError: {
@@ -5344,9 +5353,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         EnrolmentsListValidationError: {
@@ -11056,9 +11066,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         ProvidersListValidationError: {
@@ -11514,9 +11525,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSessionsRetrieveUntilErrorComponent: {
@@ -11530,9 +11542,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSessionsRetrieveValidationError: {
@@ -11734,9 +11747,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsChartUntilErrorComponent: {
@@ -11750,9 +11764,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsChartValidationError: {
@@ -11982,9 +11997,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsRetrieveUntilErrorComponent: {
@@ -11998,9 +12014,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsSkillsRetrieveValidationError: {
@@ -12150,9 +12167,10 @@ export interface components {
              * @description * `datetime` - datetime
              *     * `invalid` - invalid
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "null";
+            code: "datetime" | "invalid" | "null" | "out_of_range";
             detail: string;
         };
         ReportsTrainingEffectRetrieveUntilErrorComponent: {
@@ -12166,9 +12184,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `invalid_period` - invalid_period
              *     * `null` - null
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "datetime" | "invalid" | "invalid_period" | "null";
+            code: "datetime" | "invalid" | "invalid_period" | "null" | "out_of_range";
             detail: string;
         };
         ReportsTrainingEffectRetrieveValidationError: {
@@ -12555,9 +12574,10 @@ export interface components {
             attr: "since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SelfAssessmentsListUntilErrorComponent: {
@@ -12568,9 +12588,10 @@ export interface components {
             attr: "until";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SelfAssessmentsListValidationError: {
@@ -12661,8 +12682,16 @@ export interface components {
             readonly status: components["schemas"]["SessionStatusEnum"];
             /** Motif d'annulation */
             readonly cancel_reason: string;
-            /** Cause d'annulation */
-            readonly cancel_cause: components["schemas"]["CancelCauseEnum"];
+            /**
+             * @description Why the session was cancelled; empty while it is not.
+             *
+             *     * `too_few_participants` - Pas assez de participants
+             *     * `trainer_unavailable` - Formateur·rice indisponible
+             *     * `venue_unavailable` - Lieu indisponible
+             *     * `weather` - Météo
+             *     * `other` - Autre
+             */
+            readonly cancel_cause: components["schemas"]["CancelCauseEnum"] | components["schemas"]["BlankEnum"];
             /** Identifiant externe */
             external_id?: string | null;
             readonly enrolled_count: number;
@@ -12851,10 +12880,13 @@ export interface components {
             attr: "non_field_errors";
             /**
              * @description * `invalid` - invalid
+             *     * `not_enrolled` - not_enrolled
+             *     * `not_recordable` - not_recordable
              *     * `null` - null
+             *     * `wrong_module` - wrong_module
              * @enum {string}
              */
-            code: "invalid" | "null";
+            code: "invalid" | "not_enrolled" | "not_recordable" | "null" | "wrong_module";
             detail: string;
         };
         SessionsAttendanceCreatePageSizeErrorComponent: {
@@ -13064,10 +13096,11 @@ export interface components {
             attr: "non_field_errors";
             /**
              * @description * `invalid` - invalid
+             *     * `invalid_transition` - invalid_transition
              *     * `null` - null
              * @enum {string}
              */
-            code: "invalid" | "null";
+            code: "invalid" | "invalid_transition" | "null";
             detail: string;
         };
         SessionsCancelCreatePageSizeErrorComponent: {
@@ -13132,7 +13165,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["SessionsCancelCreateError"][];
         };
-        SessionsCompleteCreateError: components["schemas"]["SessionsCompleteCreateErrorComponent"] | components["schemas"]["SessionsCompleteCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsCompleteCreateExternalIdErrorComponent"] | components["schemas"]["SessionsCompleteCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsCompleteCreatePathErrorComponent"] | components["schemas"]["SessionsCompleteCreateModuleErrorComponent"] | components["schemas"]["SessionsCompleteCreatePageSizeErrorComponent"];
+        SessionsCompleteCreateError: components["schemas"]["SessionsCompleteCreateNonFieldErrorsErrorComponent"] | components["schemas"]["SessionsCompleteCreateErrorComponent"] | components["schemas"]["SessionsCompleteCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsCompleteCreateExternalIdErrorComponent"] | components["schemas"]["SessionsCompleteCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsCompleteCreatePathErrorComponent"] | components["schemas"]["SessionsCompleteCreateModuleErrorComponent"] | components["schemas"]["SessionsCompleteCreatePageSizeErrorComponent"];
         SessionsCompleteCreateErrorComponent: {
             /**
              * @description * `None` - None
@@ -13187,6 +13220,19 @@ export interface components {
             code: "inactive" | "module_or_path";
             detail: string;
         };
+        SessionsCompleteCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid_transition` - invalid_transition
+             * @enum {string}
+             */
+            code: "invalid_transition";
+            detail: string;
+        };
         SessionsCompleteCreatePageSizeErrorComponent: {
             /**
              * @description * `page_size` - page_size
@@ -13230,7 +13276,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["SessionsCompleteCreateError"][];
         };
-        SessionsConfirmCreateError: components["schemas"]["SessionsConfirmCreateErrorComponent"] | components["schemas"]["SessionsConfirmCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsConfirmCreateExternalIdErrorComponent"] | components["schemas"]["SessionsConfirmCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsConfirmCreatePathErrorComponent"] | components["schemas"]["SessionsConfirmCreateModuleErrorComponent"] | components["schemas"]["SessionsConfirmCreatePageSizeErrorComponent"];
+        SessionsConfirmCreateError: components["schemas"]["SessionsConfirmCreateNonFieldErrorsErrorComponent"] | components["schemas"]["SessionsConfirmCreateErrorComponent"] | components["schemas"]["SessionsConfirmCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsConfirmCreateExternalIdErrorComponent"] | components["schemas"]["SessionsConfirmCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsConfirmCreatePathErrorComponent"] | components["schemas"]["SessionsConfirmCreateModuleErrorComponent"] | components["schemas"]["SessionsConfirmCreatePageSizeErrorComponent"];
         SessionsConfirmCreateErrorComponent: {
             /**
              * @description * `None` - None
@@ -13283,6 +13329,19 @@ export interface components {
              * @enum {string}
              */
             code: "inactive" | "module_or_path";
+            detail: string;
+        };
+        SessionsConfirmCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid_transition` - invalid_transition
+             * @enum {string}
+             */
+            code: "invalid_transition";
             detail: string;
         };
         SessionsConfirmCreatePageSizeErrorComponent: {
@@ -13836,9 +13895,10 @@ export interface components {
             attr: "starts_after";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SessionsListStartsBeforeErrorComponent: {
@@ -13849,9 +13909,10 @@ export interface components {
             attr: "starts_before";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SessionsListStatusErrorComponent: {
@@ -13890,9 +13951,10 @@ export interface components {
             attr: "updated_since";
             /**
              * @description * `invalid` - invalid
+             *     * `out_of_range` - out_of_range
              * @enum {string}
              */
-            code: "invalid";
+            code: "invalid" | "out_of_range";
             detail: string;
         };
         SessionsListValidationError: {
@@ -13903,7 +13965,7 @@ export interface components {
             type: "validation_error";
             errors: components["schemas"]["SessionsListError"][];
         };
-        SessionsOpenCreateError: components["schemas"]["SessionsOpenCreateErrorComponent"] | components["schemas"]["SessionsOpenCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsOpenCreateExternalIdErrorComponent"] | components["schemas"]["SessionsOpenCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsOpenCreatePathErrorComponent"] | components["schemas"]["SessionsOpenCreateModuleErrorComponent"] | components["schemas"]["SessionsOpenCreatePageSizeErrorComponent"];
+        SessionsOpenCreateError: components["schemas"]["SessionsOpenCreateNonFieldErrorsErrorComponent"] | components["schemas"]["SessionsOpenCreateErrorComponent"] | components["schemas"]["SessionsOpenCreateSlotsINDEXEndsAtErrorComponent"] | components["schemas"]["SessionsOpenCreateExternalIdErrorComponent"] | components["schemas"]["SessionsOpenCreateMinParticipantsErrorComponent"] | components["schemas"]["SessionsOpenCreatePathErrorComponent"] | components["schemas"]["SessionsOpenCreateModuleErrorComponent"] | components["schemas"]["SessionsOpenCreatePageSizeErrorComponent"];
         SessionsOpenCreateErrorComponent: {
             /**
              * @description * `None` - None
@@ -13956,6 +14018,19 @@ export interface components {
              * @enum {string}
              */
             code: "inactive" | "module_or_path";
+            detail: string;
+        };
+        SessionsOpenCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `invalid_transition` - invalid_transition
+             * @enum {string}
+             */
+            code: "invalid_transition";
             detail: string;
         };
         SessionsOpenCreatePageSizeErrorComponent: {
@@ -23564,9 +23639,9 @@ export interface operations {
                  *     * `year` - year
                  */
                 period?: "month" | "year";
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;
@@ -23710,9 +23785,9 @@ export interface operations {
                 sector?: "accommodation" | "food_and_drink" | "activities_and_leisure" | "retail" | "association" | "public_body" | "other";
                 /** @description Only the participants of this session. */
                 session?: number;
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;
@@ -23837,9 +23912,9 @@ export interface operations {
                 sector?: "accommodation" | "food_and_drink" | "activities_and_leisure" | "retail" | "association" | "public_body" | "other";
                 /** @description Only the participants of this session. */
                 session?: number;
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;
@@ -23948,9 +24023,9 @@ export interface operations {
                 organiser?: number;
                 /** @description Only this session. */
                 session?: number;
-                /** @description First day of the period. */
+                /** @description First day of the period (1900-01-01 to 2200-12-31). */
                 since?: string;
-                /** @description Last day of the period (included). */
+                /** @description Last day of the period, included (1900-01-01 to 2200-12-31). */
                 until?: string;
             };
             header?: never;

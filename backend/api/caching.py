@@ -2,7 +2,8 @@
 
 A view names a `cache_version()`: a number that grows with every change to what
 it shows (read from the database, so every server sees a change at once). The
-answer is cached under the version, the language and the full URL; a change
+answer is cached under the version, the language and the full URL, scheme and
+host included (its pagination links name them); a change
 makes a new version, so a stale answer is never served and nothing needs purging.
 Authentication and permissions still run on every request.
 """
@@ -45,8 +46,9 @@ class CachedReadsMixin:
     def _cached(self, request: Request, compute: Callable[[], Any]) -> HttpResponseBase:
         if not isinstance(request.accepted_renderer, JSONRenderer):
             return compute()
-        # The URL is hashed: any query string makes a key of fixed length, fit for any cache.
-        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The absolute URL, as the answer's links name it: a caller through another host
+        # or scheme gets its own. Hashed: any query string makes a key of fixed length.
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         key = f"answer:{self.cache_version()}:{get_language()}:{url}"
         cached = caches["local"].get(key)
         if cached is None:

@@ -148,6 +148,9 @@ BUSINESS_RULE_CODES = frozenset(
         "one_provider",
         # A date-time at the very edge of the calendar, outside what can be stored.
         "overflow",
+        # A query's date outside 1900-01-01..2200-12-31 (api.fields.EARLIEST_DAY, LATEST_DAY):
+        # `format: date` cannot state a range.
+        "out_of_range",
         # A URL that JSON Schema's `uri` format admits but no server can be reached at.
         "invalid_url",
     }

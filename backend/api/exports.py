@@ -7,6 +7,7 @@ XlsxWriter's constant-memory mode to an anonymous temporary file, then served fr
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
@@ -32,6 +33,10 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 CSV_CHUNK_CHARS = 64 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Inside a field, where a reader that ignores the quoting (or splits on the other
+# separator) would start a new cell: after a `,`, a `;` or a line break, then spaces
+# or quotes, a formula sign gets a `'` right after the separator.
+FORMULA_AFTER_SEPARATOR = re.compile(r"(?<=[,;\r\n])(?=[\s\"]*[=+\-@])")
 
 XLSX_OPTIONS = {
     "constant_memory": True,
@@ -139,7 +144,9 @@ def _csv_chunks(
 ) -> Iterator[bytes]:
     """The CSV file in pieces: byte-order mark and header line, then rows by about 64 KiB."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Every field quoted: a separator inside a field never splits it, whether the
+    # spreadsheet splits on `,` or, as in French locales, on `;`.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     buffer.write("\ufeff")
     writer.writerow(headers)
     yield _drain(buffer)
@@ -160,9 +167,13 @@ def _drain(buffer: io.StringIO) -> bytes:
 
 
 def _csv_field(cell: Cell) -> str:
-    """`cell` as CSV text; text a spreadsheet would run as a formula is quoted with `'`."""
+    """`cell` as CSV text; text a spreadsheet would run as a formula, even after leading
+    spaces or after a separator inside the text, is quoted with `'`."""
     text = _text(cell)
-    if isinstance(cell, str) and text.startswith(FORMULA_PREFIXES):
+    if not isinstance(cell, str):
+        return text
+    text = FORMULA_AFTER_SEPARATOR.sub("'", text)
+    if text.startswith(FORMULA_PREFIXES) or text.lstrip().startswith(FORMULA_PREFIXES):
         return f"'{text}"
     return text
 

@@ -7,6 +7,7 @@ the `invalid` code, and blank strings with a `\\S` pattern that the schema
 shows.
 """
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -135,3 +136,28 @@ class StrictManyRelatedField(serializers.ManyRelatedField):
         if not isinstance(data, list):
             self.fail("not_a_list", input_type=type(data).__name__)
         return super().to_internal_value(data)
+
+
+# The days a query may name: wide enough for any programme's history and plans,
+# narrow enough that a day's start and end (and any period around them) are
+# still dates in every time zone, and in the database.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2200, 12, 31)
+OUT_OF_RANGE = f"Only dates from {EARLIEST_DAY} to {LATEST_DAY} are accepted."
+
+
+def within_days(day: dt.date) -> bool:
+    """Whether `day` is one a query may name."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+class BoundedDateField(serializers.DateField):
+    """A date from EARLIEST_DAY to LATEST_DAY; others are refused with `out_of_range`."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        if not within_days(day):
+            self.fail("out_of_range")
+        return day

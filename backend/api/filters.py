@@ -18,6 +18,8 @@ from rest_framework import exceptions, filters
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from api.fields import OUT_OF_RANGE, within_days
+
 MAX_ID = 2**63 - 1
 
 
@@ -43,7 +45,12 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class StrictDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 date-time; an explicit empty value is invalid, not 'no filter'."""
+    """An ISO 8601 date-time; an explicit empty value is invalid, not 'no filter'.
+
+    Its day, in UTC, is one a query may name (api.fields.EARLIEST_DAY to LATEST_DAY).
+    """
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
 
     def to_python(self, value: Any) -> Any:
         if value == "":
@@ -53,9 +60,12 @@ class StrictDateTimeField(django_filters.fields.IsoDateTimeField):
             return None
         # PostgreSQL accepts offsets up to ±15:59; compare in UTC, which it always takes.
         try:
-            return result.astimezone(dt.UTC)
+            result = result.astimezone(dt.UTC)
         except (OverflowError, ValueError) as exc:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range") from exc
+        if not within_days(result.date()):
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return result
 
 
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):

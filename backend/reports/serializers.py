@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.fields import BoundedDateField
 from api.filters import MAX_ID
 from catalogue.models import ModuleFormat
 from people.models import Sector
@@ -22,8 +23,12 @@ def _id(help_text: str) -> serializers.IntegerField:
 class ReportQuery(serializers.Serializer[Any]):
     """What every report accepts: a period and the answer's format."""
 
-    since = serializers.DateField(required=False, help_text="First day of the period.")
-    until = serializers.DateField(required=False, help_text="Last day of the period (included).")
+    since = BoundedDateField(
+        required=False, help_text="First day of the period (1900-01-01 to 2200-12-31)."
+    )
+    until = BoundedDateField(
+        required=False, help_text="Last day of the period, included (1900-01-01 to 2200-12-31)."
+    )
     organiser = _id("Only sessions organised by this organisation.")
     format = serializers.ChoiceField(
         choices=EXPORT_FORMATS,

@@ -55,6 +55,14 @@ class SessionSerializer(StrictModelSerializer):
     enrolled_count = serializers.IntegerField(read_only=True)
     waitlisted_count = serializers.IntegerField(read_only=True)
     places_left = serializers.SerializerMethodField()
+    # Declared: a read-only field built from the model would lose `allow_blank`, and the
+    # schema would leave out the "" that a session not cancelled has.
+    cancel_cause = serializers.ChoiceField(
+        choices=CancelCause.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why the session was cancelled; empty while it is not.",
+    )
 
     class Meta:
         model = Session

@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.settings import api_settings
 
 from api.export_views import ExportMixin
 from api.pagination import ChangeFeedPagination
@@ -43,6 +44,10 @@ from training.serializers import (
 )
 
 LIFECYCLE_CODES = ["invalid_transition"]
+# Where a DomainError (a business rule) names its error: `non_field_errors`. The same
+# codes stay documented with no field too, as released in 1.0.0 (components clients
+# may name); the API answers them on `non_field_errors` only.
+RULES = api_settings.NON_FIELD_ERRORS_KEY
 
 
 @crud_schema("session", "sessions")
@@ -60,7 +65,13 @@ LIFECYCLE_CODES = ["invalid_transition"]
 )
 @extend_validation_errors(LIFECYCLE_CODES, actions=["open", "confirm", "cancel", "complete"])
 @extend_validation_errors(
+    LIFECYCLE_CODES, field_name=RULES, actions=["open", "confirm", "cancel", "complete"]
+)
+@extend_validation_errors(
     ["not_recordable", "wrong_module", "not_enrolled"], actions=["attendance"]
+)
+@extend_validation_errors(
+    ["not_recordable", "wrong_module", "not_enrolled"], field_name=RULES, actions=["attendance"]
 )
 @extend_validation_errors(["duplicate"], field_name="records", actions=["attendance"])
 class SessionViewSet(ExportMixin, ScopedQuerysetMixin, ModelViewSet):
@@ -275,6 +286,11 @@ class EnrolmentViewSet(
 @extend_validation_errors(
     ["not_recordable", "wrong_module", "not_enrolled", "duplicate"],
     methods=["post"],
+    actions=["create"],
+)
+@extend_validation_errors(
+    ["not_recordable", "wrong_module", "not_enrolled", "duplicate"],
+    field_name=RULES,
     actions=["create"],
 )
 @extend_validation_errors(["in_future"], field_name="completed_on", actions=["create"])

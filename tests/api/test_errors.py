@@ -112,6 +112,16 @@ class TestErrorShape:
         assert_error_shape(response.json(), "error")
         assert "boom" not in response.content.decode()
 
+    @pytest.mark.parametrize("url", ["/api/v1/modules/", "/health/", "/nowhere/", "/api/docs/"])
+    @pytest.mark.parametrize("debug", [False, True])
+    def test_an_unknown_host_is_a_json_400(self, url, debug, settings):
+        settings.DEBUG = debug
+        response = Client(raise_request_exception=False).get(url, HTTP_HOST="evil.example.org")
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        assert_error_shape(response.json(), "invalid_host")
+        assert "evil.example.org" not in response.content.decode()
+
     def test_the_admin_keeps_its_html_pages(self, anon):
         response = anon.get("/admin/login/")
         assert response.status_code == 200

@@ -78,6 +78,14 @@ def counting(total: int, pulled: list[int]) -> Iterator[dict[str, Any]]:
         yield {"name": f"row {index}", "count": index}
 
 
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 @pytest.fixture(autouse=True)
 def paris_time(settings):
     settings.TIME_ZONE = "Europe/Paris"
@@ -88,7 +96,7 @@ class TestCsv:
         response = export_response(ROWS, COLUMNS, filename="providers", file_format="csv")
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response["Content-Disposition"] == 'attachment; filename="providers.csv"'
-        assert body(response).startswith(b"\xef\xbb\xbfNom,Nombre,Actif,")
+        assert body(response).startswith(b'\xef\xbb\xbf"Nom","Nombre","Actif",')
 
     def test_headers_are_in_french_by_default(self):
         response = export_response([], COLUMNS, filename="providers", file_format="csv")
@@ -120,6 +128,67 @@ class TestCsv:
         response = export_response([{"v": text}], columns, filename="f", file_format="csv")
         assert csv_lines(response)[1] == [f"'{text}"]
 
+    @pytest.mark.parametrize(
+        ("text", "written"),
+        [
+            (" =cmd", "' =cmd"),
+            ("  @SUM(A1)", "'  @SUM(A1)"),
+            ("\u00a0+1", "'\u00a0+1"),
+            ("\n=cmd", "\n'=cmd"),
+        ],
+    )
+    def test_text_that_would_run_as_a_formula_after_spaces_is_quoted(self, text, written):
+        columns = [Column(key="v", header=Label(fr="V", en="V"))]
+        response = export_response([{"v": text}], columns, filename="f", file_format="csv")
+        assert csv_lines(response)[1] == [written]
+
+    @pytest.mark.parametrize("separator", [",", ";"])
+    def test_no_cell_is_a_formula_whichever_separator_the_spreadsheet_splits_on(self, separator):
+        values = [
+            ";=1+1",
+            ",=1+1",
+            "=1+1",
+            "a;=1+1",
+            "a,=1+1",
+            'a";=1+1',
+            "a\n=1+1;@x",
+            "x; -2+3",
+            "1;+1",
+        ]
+        columns = [
+            Column(key="first", header=Label(fr="A", en="A")),
+            Column(key="v", header=Label(fr="V", en="V")),
+            Column(key="n", header=Label(fr="N", en="N")),
+        ]
+        rows = [{"first": value, "v": value, "n": -3} for value in values]
+        response = export_response(rows, columns, filename="f", file_format="csv")
+        text = body(response).decode("utf-8").removeprefix("\ufeff")
+        cells = [
+            cell
+            for line in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+            for cell in line
+        ]
+        formulas = [
+            cell
+            for cell in cells
+            if cell.lstrip().startswith(("=", "+", "-", "@")) and not is_number(cell)
+        ]
+        assert formulas == []
+        if separator == ",":
+            read = list(csv.reader(io.StringIO(text, newline="")))[1:]
+            assert [row[1] for row in read] == [
+                ";'=1+1",
+                ",'=1+1",
+                "'=1+1",
+                "a;'=1+1",
+                "a,'=1+1",
+                "a\";'=1+1",
+                "a\n'=1+1;'@x",
+                "x;' -2+3",
+                "1;'+1",
+            ]
+            assert {row[2] for row in read} == {"-3"}
+
     def test_numbers_are_never_quoted(self):
         columns = [Column(key="v", header=Label(fr="V", en="V"))]
         rows: list[dict[str, Any]] = [{"v": -3}, {"v": Decimal("-0.5")}, {"v": -1.25}]
@@ -136,14 +205,14 @@ class TestCsv:
         assert pulled[0] == 0
 
         chunks = iter(response)
-        assert next(chunks).startswith(b"\xef\xbb\xbfNom,Nombre\r\n")
+        assert next(chunks).startswith(b'\xef\xbb\xbf"Nom","Nombre"\r\n')
         assert pulled[0] < 10
         next(chunks)
         assert 0 < pulled[0] < 10_000
 
         rest = b"".join(chunks)
         assert pulled[0] == 10_000
-        assert rest.endswith(b"row 9999,9999\r\n")
+        assert rest.endswith(b'"row 9999","9999"\r\n')
 
 
 def load(response: Any) -> openpyxl.Workbook:

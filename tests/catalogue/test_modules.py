@@ -153,6 +153,18 @@ class TestRead:
         ModuleCompetencyFactory(module=module)
         assert len(anon.get(URL).json()["results"][0]["competencies"]) == 1
 
+    def test_cached_links_name_the_host_and_scheme_of_each_caller(self, anon, settings):
+        settings.ALLOWED_HOSTS = ["a.example.org", "b.example.org"]
+        ModuleFactory()
+        ModuleFactory()
+        first = anon.get(URL, {"page_size": 1}, HTTP_HOST="a.example.org").json()
+        second = anon.get(URL, {"page_size": 1}, HTTP_HOST="b.example.org").json()
+        third = anon.get(URL, {"page_size": 1}, HTTP_HOST="b.example.org", secure=True).json()
+        assert first["next"].startswith("http://a.example.org/api/v1/modules/?")
+        assert second["next"].startswith("http://b.example.org/api/v1/modules/?")
+        assert third["next"].startswith("https://b.example.org/api/v1/modules/?")
+        assert first["results"] == second["results"] == third["results"]
+
 
 @pytest.mark.django_db
 class TestLanguage:

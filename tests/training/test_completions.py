@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.api.documented import assert_documented
 from tests.conftest import client_for
 from tests.factories import (
     CompletionFactory,
@@ -104,6 +105,7 @@ class TestAttendanceSheet:
             format="json",
         )
         assert response.json()["errors"][0]["code"] == "not_enrolled"
+        assert_documented(response, "/api/v1/sessions/{id}/attendance/", "post")
         response = client.post(
             url,
             {
@@ -198,6 +200,7 @@ class TestOneCompletion:
         assert client.post(URL, body, format="json").status_code == 201
         response = client.post(URL, body, format="json")
         assert response.json()["errors"][0]["code"] == "duplicate"
+        assert_documented(response, "/api/v1/completions/", "post")
 
     def test_a_future_date_is_refused(self):
         coordinator = client_for(CoordinatorFactory())

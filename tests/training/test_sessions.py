@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from tests.api.documented import assert_documented
 from tests.conftest import client_for
 from tests.factories import (
     CoordinatorFactory,
@@ -116,6 +117,42 @@ class TestScheduling:
         response = client_for(ProviderUserFactory()).post(URL, payload(), format="json")
         assert response.status_code == 403
         assert not Session.objects.exists()
+
+
+@pytest.mark.django_db
+class TestDocumentedAnswers:
+    @pytest.mark.parametrize(
+        ("status", "action"),
+        [
+            ("completed", "open"),
+            ("draft", "confirm"),
+            ("completed", "cancel"),
+            ("open", "complete"),
+        ],
+    )
+    def test_a_refused_transition_is_answered_as_documented(self, status, action):
+        session = SessionFactory(status=status, cancel_reason="")
+        client = client_for(CoordinatorFactory())
+        response = client.post(f"{URL}{session.pk}/{action}/", {"reason": "Storm"}, format="json")
+        assert response.status_code == 400
+        assert [e["code"] for e in response.json()["errors"]] == ["invalid_transition"]
+        assert_documented(response, f"/api/v1/sessions/{{id}}/{action}/", "post")
+
+    @pytest.mark.parametrize("status", ["draft", "open", "confirmed", "completed"])
+    def test_a_session_not_cancelled_is_answered_as_documented(self, status):
+        session = SessionFactory(status=status)
+        client = client_for(CoordinatorFactory())
+        response = client.get(f"{URL}{session.pk}/")
+        assert response.json()["cancel_cause"] == ""
+        assert_documented(response, "/api/v1/sessions/{id}/", "get")
+        assert_documented(client.get(URL), "/api/v1/sessions/", "get")
+
+    def test_a_cancelled_session_is_answered_as_documented(self):
+        session = SessionFactory()
+        client = client_for(CoordinatorFactory())
+        response = client.post(f"{URL}{session.pk}/cancel/", {"reason": "Storm"}, format="json")
+        assert response.json()["cancel_cause"] == "other"
+        assert_documented(response, "/api/v1/sessions/{id}/cancel/", "post")
 
 
 @pytest.mark.django_db
