@@ -385,7 +385,7 @@ export interface paths {
         put?: never;
         /**
          * Upsert completions in bulk
-         * @description Up to 1000 items per request (more: 413), each upserted by the centre's own `external_id` in its own transaction: one bad item never rejects the good ones. One result per item: `created`, `updated`, `unchanged`, or `error` with a code and the field. Send an `Idempotency-Key` header to retry safely: a replay gets the first answer (`Idempotent-Replayed: true`), the same key with another body a 422.
+         * @description Up to 1000 items per request (more: 413), each upserted by the centre's own `external_id` in its own transaction: one bad item never rejects the good ones. One result per item: `created`, `updated`, `unchanged`, or `error` with a code and the field. Send an `Idempotency-Key` header to retry safely: a replay gets the first answer (`Idempotent-Replayed: true`), the same key with another body a 422, a key that is not 1 to 200 printable ASCII characters a 400 (`invalid_idempotency_key`). A client keeps a bounded number of keys: past it, a new key is a 429 (`too_many_idempotency_keys`) until its oldest expires (`Retry-After`).
          */
         post: operations["completions_bulk_create"];
         delete?: never;
@@ -469,7 +469,7 @@ export interface paths {
         put?: never;
         /**
          * Upsert enrolments in bulk
-         * @description Up to 1000 items per request (more: 413), each upserted by the centre's own `external_id` in its own transaction: one bad item never rejects the good ones. One result per item: `created`, `updated`, `unchanged`, or `error` with a code and the field. Send an `Idempotency-Key` header to retry safely: a replay gets the first answer (`Idempotent-Replayed: true`), the same key with another body a 422.
+         * @description Up to 1000 items per request (more: 413), each upserted by the centre's own `external_id` in its own transaction: one bad item never rejects the good ones. One result per item: `created`, `updated`, `unchanged`, or `error` with a code and the field. Send an `Idempotency-Key` header to retry safely: a replay gets the first answer (`Idempotent-Replayed: true`), the same key with another body a 422, a key that is not 1 to 200 printable ASCII characters a 400 (`invalid_idempotency_key`). A client keeps a bounded number of keys: past it, a new key is a 429 (`too_many_idempotency_keys`) until its oldest expires (`Retry-After`).
          */
         post: operations["enrolments_bulk_create"];
         delete?: never;
@@ -664,6 +664,86 @@ export interface paths {
          * @description Change some fields of an organisation. Only coordinators may do this.
          */
         patch: operations["organisations_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/participant-links/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List participant links
+         * @description A provider's own links to partner centres (coordinators: all), newest first, pending ones among them.
+         */
+        get: operations["participant_links_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/participant-links/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a participant link
+         * @description One link by its id.
+         */
+        get: operations["participant_links_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/participant-links/{id}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a participant link
+         * @description The provider (or a coordinator) agrees: the centre may now enrol them, record their completions and, as for its other participants, see them.
+         */
+        post: operations["participant_links_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/participant-links/{id}/refuse/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse a participant link
+         * @description The provider (or a coordinator) declines: the centre's items naming them keep answering `participant_refused`.
+         */
+        post: operations["participant_links_refuse_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/partner-clients/": {
@@ -4351,8 +4431,21 @@ export interface components {
          * @enum {string}
          */
         CompletionSourceEnum: "trainer" | "partner" | "import";
-        CompletionsBulkCreateError: components["schemas"]["CompletionsBulkCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsNonFieldErrorsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXExternalIdErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXSessionErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXParticipantErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXModuleErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXOutcomeErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXCompletedOnErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXErrorComponent"];
+        CompletionsBulkCreateError: components["schemas"]["CompletionsBulkCreateNonFieldErrorsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsNonFieldErrorsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXExternalIdErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXSessionErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXParticipantErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXModuleErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXOutcomeErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXCompletedOnErrorComponent"] | components["schemas"]["CompletionsBulkCreateIdempotency-KeyErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsErrorComponent"] | components["schemas"]["CompletionsBulkCreateItemsINDEXErrorComponent"];
         CompletionsBulkCreateErrorResponse400: components["schemas"]["CompletionsBulkCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        "CompletionsBulkCreateIdempotency-KeyErrorComponent": {
+            /**
+             * @description * `Idempotency-Key` - Idempotency-Key
+             * @enum {string}
+             */
+            attr: "Idempotency-Key";
+            /**
+             * @description * `invalid_idempotency_key` - invalid_idempotency_key
+             * @enum {string}
+             */
+            code: "invalid_idempotency_key";
+            detail: string;
+        };
         CompletionsBulkCreateItemsErrorComponent: {
             /**
              * @description * `items` - items
@@ -4894,7 +4987,7 @@ export interface components {
         Enrolment: {
             readonly id: number;
             session: number;
-            /** @description Required for coordinators; a provider always enrols themself. */
+            /** @description Required for coordinators; a provider enrols themself (their own id or none). */
             provider?: number;
             readonly provider_name: string;
             /** Statut */
@@ -4931,7 +5024,7 @@ export interface components {
         /** @description A provider in a session; past capacity, on the waiting list with a position. */
         EnrolmentRequest: {
             session: number;
-            /** @description Required for coordinators; a provider always enrols themself. */
+            /** @description Required for coordinators; a provider enrols themself (their own id or none). */
             provider?: number;
         };
         /**
@@ -4941,8 +5034,21 @@ export interface components {
          * @enum {string}
          */
         EnrolmentStatusEnum: "enrolled" | "waitlisted" | "cancelled";
-        EnrolmentsBulkCreateError: components["schemas"]["EnrolmentsBulkCreateNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXExternalIdErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXSessionErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantExternalIdErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantEmailErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantFirstNameErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantLastNameErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantPhoneErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXStatusErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXErrorComponent"];
+        EnrolmentsBulkCreateError: components["schemas"]["EnrolmentsBulkCreateNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXExternalIdErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXSessionErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantNonFieldErrorsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantExternalIdErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantEmailErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantFirstNameErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantLastNameErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXParticipantPhoneErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXStatusErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateIdempotency-KeyErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsErrorComponent"] | components["schemas"]["EnrolmentsBulkCreateItemsINDEXErrorComponent"];
         EnrolmentsBulkCreateErrorResponse400: components["schemas"]["EnrolmentsBulkCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        "EnrolmentsBulkCreateIdempotency-KeyErrorComponent": {
+            /**
+             * @description * `Idempotency-Key` - Idempotency-Key
+             * @enum {string}
+             */
+            attr: "Idempotency-Key";
+            /**
+             * @description * `invalid_idempotency_key` - invalid_idempotency_key
+             * @enum {string}
+             */
+            code: "invalid_idempotency_key";
+            detail: string;
+        };
         EnrolmentsBulkCreateItemsErrorComponent: {
             /**
              * @description * `items` - items
@@ -5203,9 +5309,10 @@ export interface components {
              *     * `invalid` - invalid
              *     * `not_open` - not_open
              *     * `null` - null
+             *     * `session_started` - session_started
              * @enum {string}
              */
-            code: "duplicate" | "invalid" | "not_open" | "null";
+            code: "duplicate" | "invalid" | "not_open" | "null" | "session_started";
             detail: string;
         };
         EnrolmentsCreatePageSizeErrorComponent: {
@@ -5504,6 +5611,17 @@ export interface components {
             detail: string;
             attr: string | null;
         };
+        Error429Bulk: {
+            code: components["schemas"]["Error429BulkCodeEnum"];
+            detail: string;
+            attr: string | null;
+        };
+        /**
+         * @description * `throttled` - throttled
+         *     * `too_many_idempotency_keys` - too_many_idempotency_keys
+         * @enum {string}
+         */
+        Error429BulkCodeEnum: "throttled" | "too_many_idempotency_keys";
         /**
          * @description * `throttled` - Throttled
          * @enum {string}
@@ -5562,6 +5680,10 @@ export interface components {
         ErrorResponse429: {
             type: components["schemas"]["ClientErrorEnum"];
             errors: components["schemas"]["Error429"][];
+        };
+        ErrorResponse429Bulk: {
+            type: components["schemas"]["ClientErrorEnum"];
+            errors: components["schemas"]["Error429Bulk"][];
         };
         ErrorResponse500: {
             type: components["schemas"]["ServerErrorEnum"];
@@ -8966,6 +9088,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Organisation"][];
         };
+        PaginatedParticipantLinkList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ParticipantLink"][];
+        };
         PaginatedPartnerClientList: {
             /** @example 123 */
             count: number;
@@ -9092,6 +9229,165 @@ export interface components {
              */
             type: "client_error";
             errors: components["schemas"]["ParseError"][];
+        };
+        /**
+         * @description A partner centre's link to a provider under the centre's own id: `pending` until
+         *     the provider (or a coordinator) confirms or refuses it.
+         */
+        ParticipantLink: {
+            readonly id: number;
+            readonly partner_centre: number;
+            readonly partner_centre_name: string;
+            readonly provider: number;
+            /** Identifiant externe */
+            readonly external_id: string;
+            /** Statut */
+            readonly status: components["schemas"]["ParticipantLinkStatusEnum"];
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * Décidé le
+             * Format: date-time
+             */
+            readonly decided_at: string | null;
+        };
+        /**
+         * @description * `pending` - En attente
+         *     * `confirmed` - Confirmé
+         *     * `refused` - Refusé
+         * @enum {string}
+         */
+        ParticipantLinkStatusEnum: "pending" | "confirmed" | "refused";
+        ParticipantLinksConfirmCreateError: components["schemas"]["ParticipantLinksConfirmCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ParticipantLinksConfirmCreatePageSizeErrorComponent"];
+        ParticipantLinksConfirmCreateErrorResponse400: components["schemas"]["ParticipantLinksConfirmCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ParticipantLinksConfirmCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `already_decided` - already_decided
+             * @enum {string}
+             */
+            code: "already_decided";
+            detail: string;
+        };
+        ParticipantLinksConfirmCreatePageSizeErrorComponent: {
+            /**
+             * @description * `page_size` - page_size (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page_size";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ParticipantLinksConfirmCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ParticipantLinksConfirmCreateError"][];
+        };
+        ParticipantLinksListError: components["schemas"]["ParticipantLinksListPageSizeErrorComponent"] | components["schemas"]["ParticipantLinksListOrderingErrorComponent"];
+        ParticipantLinksListErrorResponse400: components["schemas"]["ParticipantLinksListValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ParticipantLinksListOrderingErrorComponent: {
+            /**
+             * @description * `ordering` - ordering (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "ordering";
+            /**
+             * @description * `invalid_choice` - invalid_choice
+             * @enum {string}
+             */
+            code: "invalid_choice";
+            detail: string;
+        };
+        ParticipantLinksListPageSizeErrorComponent: {
+            /**
+             * @description * `page_size` - page_size (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page_size";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ParticipantLinksListValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ParticipantLinksListError"][];
+        };
+        ParticipantLinksRefuseCreateError: components["schemas"]["ParticipantLinksRefuseCreateNonFieldErrorsErrorComponent"] | components["schemas"]["ParticipantLinksRefuseCreatePageSizeErrorComponent"];
+        ParticipantLinksRefuseCreateErrorResponse400: components["schemas"]["ParticipantLinksRefuseCreateValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ParticipantLinksRefuseCreateNonFieldErrorsErrorComponent: {
+            /**
+             * @description * `non_field_errors` - non_field_errors (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "non_field_errors";
+            /**
+             * @description * `already_decided` - already_decided
+             * @enum {string}
+             */
+            code: "already_decided";
+            detail: string;
+        };
+        ParticipantLinksRefuseCreatePageSizeErrorComponent: {
+            /**
+             * @description * `page_size` - page_size (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page_size";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ParticipantLinksRefuseCreateValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ParticipantLinksRefuseCreateError"][];
+        };
+        ParticipantLinksRetrieveError: components["schemas"]["ParticipantLinksRetrievePageSizeErrorComponent"];
+        ParticipantLinksRetrieveErrorResponse400: components["schemas"]["ParticipantLinksRetrieveValidationError"] | components["schemas"]["ParseErrorResponse"];
+        ParticipantLinksRetrievePageSizeErrorComponent: {
+            /**
+             * @description * `page_size` - page_size (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            attr: "page_size";
+            /**
+             * @description * `invalid` - invalid
+             * @enum {string}
+             */
+            code: "invalid";
+            detail: string;
+        };
+        ParticipantLinksRetrieveValidationError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "validation_error";
+            errors: components["schemas"]["ParticipantLinksRetrieveError"][];
         };
         /** @description An OAuth2 client of a partner centre. `client_secret` appears once, at creation. */
         PartnerClient: {
@@ -12220,7 +12516,7 @@ export interface components {
         /** @description A provider's rating of one competency on its framework's scale. Append-only. */
         SelfAssessment: {
             readonly id: number;
-            /** @description Required for coordinators; a provider always rates themself. */
+            /** @description Required for coordinators; a provider rates themself (their own id or none). */
             provider?: number;
             competency: number;
             readonly competency_code: string;
@@ -12239,7 +12535,7 @@ export interface components {
         SelfAssessmentInputRequest: components["schemas"]["SelfAssessmentRequest"] | components["schemas"]["SelfAssessmentRequest"][];
         /** @description A provider's rating of one competency on its framework's scale. Append-only. */
         SelfAssessmentRequest: {
-            /** @description Required for coordinators; a provider always rates themself. */
+            /** @description Required for coordinators; a provider rates themself (their own id or none). */
             provider?: number;
             competency: number;
             /** Niveau */
@@ -15384,7 +15680,9 @@ export interface components {
             readonly payload: unknown;
             readonly status: components["schemas"]["WebhookDeliveryStatusEnum"];
             readonly attempts: number;
+            /** @description The status code your endpoint answered the last attempt with; null when it did not answer. */
             readonly last_status_code: number | null;
+            /** @description Why the last attempt got no answer: `Not delivered.` (retried), or `Not delivered: this URL may not receive webhooks.` (final); empty when the endpoint answered. */
             readonly last_error: string;
             /** Format: date-time */
             readonly next_attempt_at: string | null;
@@ -18891,7 +19189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse429"];
+                    "application/json": components["schemas"]["ErrorResponse429Bulk"];
                 };
             };
             500: {
@@ -19418,7 +19716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse429"];
+                    "application/json": components["schemas"]["ErrorResponse429Bulk"];
                 };
             };
             500: {
@@ -21416,6 +21714,401 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse412"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse429"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+        };
+    };
+    participant_links_list: {
+        parameters: {
+            query?: {
+                /** @description Sort by this field; prefix with `-` for descending order. */
+                ordering?: "created_at" | "-created_at";
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Results per page, 50 by default; values above 100 count as 100. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedParticipantLinkList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantLinksListErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse429"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+        };
+    };
+    participant_links_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantLink"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantLinksRetrieveErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse429"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+        };
+    };
+    participant_links_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantLink"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantLinksConfirmCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse415"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse429"];
+                };
+            };
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse500"];
+                };
+            };
+        };
+    };
+    participant_links_refuse_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantLink"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantLinksRefuseCreateErrorResponse400"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse401"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse403"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse404"];
+                };
+            };
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse405"];
+                };
+            };
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse406"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse409"];
                 };
             };
             415: {
