@@ -4,8 +4,9 @@ import json
 
 import pytest
 from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
 
-from api.parsers import MAX_DEPTH, nested_deeper
+from api.parsers import MAX_DEPTH, DepthLimitedJSONParser, nested_deeper
 from tests.conftest import client_for
 from tests.factories import CoordinatorFactory, PartnerUserFactory
 from training.models import Enrolment
@@ -121,3 +122,19 @@ class TestDepth:
         json.loads(text)
         assert not nested_deeper(text.encode(), limit=4)
         assert nested_deeper(text.encode(), limit=3)
+
+
+def test_every_operation_of_the_schema_parses_with_the_depth_bound():
+    """No view may swap in a parser without the bound: every operation of the schema
+    reads its body with the depth-limited parser (or reads none)."""
+    generator = SchemaGenerator()
+    generator._initialise_endpoints()
+    operations = [(path, method, callback.cls) for path, _, method, callback in generator.endpoints]
+    assert len(operations) > 50
+    unbounded = [
+        f"{method} {path}: {parser.__name__}"
+        for path, method, view in operations
+        for parser in view.parser_classes
+        if not issubclass(parser, DepthLimitedJSONParser)
+    ]
+    assert unbounded == []
