@@ -11,10 +11,11 @@ from tests.conftest import client_for, on_postgres
 from tests.factories import (
     CompetencyFactory,
     CoordinatorFactory,
+    PartnerCentreFactory,
     ProviderUserFactory,
     SessionFactory,
 )
-from training.models import Completion
+from training.models import Completion, Enrolment
 
 
 def events(record_type: str, record_id: int) -> list[AuditEvent]:
@@ -71,6 +72,63 @@ class TestTrail:
         assert last.action == "updated"
         assert last.actor_id == coordinator.pk
         assert set(last.changes) >= {"voided_at", "voided_by_id", "void_reason"}
+
+    def test_enrolling_cancelling_and_the_promotion_it_makes_are_recorded(self):
+        session = SessionFactory(capacity=1)
+        yann, nolwenn = ProviderUserFactory(username="yann"), ProviderUserFactory()
+        for user in (yann, nolwenn):
+            response = client_for(user).post(
+                "/api/v1/enrolments/", {"session": session.pk}, format="json"
+            )
+            assert response.status_code == 201, response.json()
+        first, second = Enrolment.objects.order_by("id")
+        (created,) = events("training.enrolment", first.pk)
+        assert (created.action, created.actor, created.actor_id) == ("created", "yann", yann.pk)
+        assert (created.changes["session_id"], created.changes["provider_id"]) == (
+            session.pk,
+            yann.provider.pk,
+        )
+        assert created.changes["status"] == "enrolled"
+        assert events("training.enrolment", second.pk)[0].changes["status"] == "waitlisted"
+
+        response = client_for(yann).post(f"/api/v1/enrolments/{first.pk}/cancel/")
+        assert response.status_code == 200, response.json()
+        cancelled = events("training.enrolment", first.pk)[-1]
+        assert (cancelled.action, cancelled.actor_id) == ("updated", yann.pk)
+        assert set(cancelled.changes) == {"status", "cancelled_at"}
+        assert cancelled.changes["status"] == ["enrolled", "cancelled"]
+        assert cancelled.changes["cancelled_at"][0] is None
+        promoted = events("training.enrolment", second.pk)[-1]
+        assert (promoted.action, promoted.actor_id) == ("updated", yann.pk)
+        assert promoted.changes == {"status": ["waitlisted", "enrolled"]}
+
+    def test_a_partner_client_created_and_revoked_is_recorded_without_its_secret(self):
+        coordinator = CoordinatorFactory(username="claire")
+        centre = PartnerCentreFactory()
+        client = client_for(coordinator)
+        created = client.post(
+            "/api/v1/partner-clients/",
+            {"partner_centre": centre.pk, "name": "Logiciel de gestion"},
+            format="json",
+        )
+        assert created.status_code == 201, created.json()
+        record_id = created.json()["id"]
+        (event,) = events("integrations.partnerclient", record_id)
+        assert (event.action, event.actor, event.actor_id) == ("created", "claire", coordinator.pk)
+        assert (event.changes["partner_centre_id"], event.changes["name"]) == (
+            centre.pk,
+            "Logiciel de gestion",
+        )
+        assert event.changes["revoked_at"] is None
+        assert created.json()["client_secret"] not in str(event.changes)
+
+        revoked = client.post(f"/api/v1/partner-clients/{record_id}/revoke/")
+        assert revoked.status_code == 200, revoked.json()
+        last = events("integrations.partnerclient", record_id)[-1]
+        assert (last.action, last.actor_id) == ("updated", coordinator.pk)
+        assert set(last.changes) == {"revoked_at"}
+        assert last.changes["revoked_at"][0] is None
+        assert last.changes["revoked_at"][1] is not None
 
     def test_a_password_change_is_recorded_without_the_password(self):
         user = ProviderUserFactory()

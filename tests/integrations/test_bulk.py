@@ -20,6 +20,7 @@ from people.models import Provider
 from tests.conftest import client_for, on_postgres
 from tests.factories import (
     CoordinatorFactory,
+    EnrolmentFactory,
     ModuleFactory,
     PartnerUserFactory,
     ProviderFactory,
@@ -505,6 +506,36 @@ class TestCompletionsBulk:
             "created",
             "created",
         ]
+
+    def test_another_centres_session_is_unknown_even_to_its_participants(self, centre_world):
+        # P-0 and P-1 are the centre's confirmed participants, and also enrolled in a
+        # confirmed session of another centre that teaches the same module.
+        self.enrolled_world(centre_world, 2)
+        other = SessionFactory(
+            organiser=PartnerUserFactory().partner_centre,
+            module=centre_world["module"],
+            external_id="OTHER-1",
+            status="confirmed",
+        )
+        for enrolment in Enrolment.objects.filter(session=centre_world["session"]):
+            EnrolmentFactory(session=other, provider=enrolment.provider)
+        items = [
+            {
+                "external_id": f"C-{n}",
+                "session": "OTHER-1",
+                "participant": f"P-{n}",
+                "module": "WS-FB",
+                "outcome": outcome,
+                "completed_on": timezone.localdate().isoformat(),
+            }
+            for n, outcome in enumerate(["completed", "absent"])
+        ]
+        response = centre_world["client"].post(COMPLETE, {"items": items}, format="json")
+        assert response.status_code == 200, response.json()
+        assert [(r["result"], r["code"], r["field"]) for r in response.json()["results"]] == [
+            ("error", "unknown_session", "session")
+        ] * 2
+        assert not Completion.objects.exists()
 
     def test_a_session_not_confirmed_is_not_recordable(self, centre_world):
         self.enrolled_world(centre_world, 1)

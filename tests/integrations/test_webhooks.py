@@ -17,13 +17,18 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from integrations import webhooks
 from integrations.models import WebhookDelivery, WebhookSubscription
-from integrations.webhooks import backoff, deliver_webhook
+from integrations.webhooks import backoff, deliver_webhook, deliveries_create_batches
 from tests.conftest import client_for
 from tests.factories import CoordinatorFactory, PartnerUserFactory, SessionFactory
+from training.services import session_confirm
 
 SECRET = "a-long-shared-secret-for-tests"
 
@@ -35,7 +40,7 @@ class Receiver:
         self, address: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
     ) -> None:
         self.status = 200
-        self.received: list[dict[str, object]] = []
+        self.received: list[dict[str, Any]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,6 +54,8 @@ class Receiver:
                 receiver.received.append(
                     {
                         "event": self.headers["Parcours-Event"],
+                        "delivery": self.headers["Parcours-Delivery"],
+                        "content_type": self.headers["Content-Type"],
                         "valid": hmac.compare_digest(expected, parts["v1"]),
                         "body": json.loads(body),
                     }
@@ -122,10 +129,12 @@ class TestDeliveries:
         hook = subscribe(partner, receiver.url, ["session.confirmed"])
         assert "secret" not in hook
         session = SessionFactory(organiser=partner.partner_centre, external_id="S-1")
+        before = timezone.now()
         with django_capture_on_commit_callbacks(execute=True):
             response = client_for(CoordinatorFactory()).post(
                 f"/api/v1/sessions/{session.pk}/confirm/"
             )
+        after = timezone.now()
         assert response.status_code == 200
         delivery = WebhookDelivery.objects.get()
         assert (delivery.event, delivery.status, delivery.attempts) == (
@@ -134,19 +143,23 @@ class TestDeliveries:
             0,
         )  # queued: the request did not wait for it
         assert deliver_webhook.call(delivery.pk) == "delivered"
-        assert receiver.received == [
-            {
-                "event": "session.confirmed",
-                "valid": True,
-                "body": receiver.received[0]["body"],
-            }
-        ]
-        body = receiver.received[0]["body"]
-        assert body["session"] == {
-            "id": session.pk,
-            "external_id": "S-1",
-            "status": "confirmed",
-            "cancel_reason": "",
+        (received,) = receiver.received
+        body = received.pop("body")
+        assert received == {
+            "event": "session.confirmed",
+            "delivery": str(delivery.pk),
+            "content_type": "application/json",
+            "valid": True,
+        }
+        assert before <= dt.datetime.fromisoformat(body.pop("occurred_at")) <= after
+        assert body == {
+            "event": "session.confirmed",
+            "session": {
+                "id": session.pk,
+                "external_id": "S-1",
+                "status": "confirmed",
+                "cancel_reason": "",
+            },
         }
         listed = client_for(partner).get(f"/api/v1/webhooks/{hook['id']}/deliveries/").json()
         assert [(d["status"], d["attempts"], d["last_status_code"]) for d in listed["results"]] == [
@@ -209,6 +222,153 @@ class TestDeliveries:
         assert [(d["last_status_code"], d["last_error"]) for d in listed] == [
             (None, "Not delivered.")
         ]
+
+
+def run_the_worker() -> None:
+    """What `manage.py db_worker --batch` does: run every task due, then stop."""
+    Worker(
+        queue_names=[DEFAULT_TASK_QUEUE_NAME],
+        interval=0,
+        batch=True,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+
+@pytest.mark.django_db(transaction=True)
+class TestTheWorker:
+    """With the task backend production uses: deliveries are rows of the database's task
+    queue, written when the transaction that caused them commits, run by its worker."""
+
+    @pytest.fixture(autouse=True)
+    def database_tasks(self, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def confirm(self, receiver: Receiver) -> tuple[Any, WebhookDelivery]:
+        partner = PartnerUserFactory()
+        subscribe(partner, receiver.url, ["session.confirmed"])
+        session = SessionFactory(organiser=partner.partner_centre, external_id="S-9")
+        with transaction.atomic():
+            session_confirm(session=session)
+            # Announced once the confirmation commits: nothing yet.
+            assert not WebhookDelivery.objects.exists()
+            assert not DBTaskResult.objects.exists()
+        return session, WebhookDelivery.objects.get()
+
+    def test_a_delivery_is_queued_for_the_worker_when_its_transaction_commits(self, receiver):
+        partner = PartnerUserFactory()
+        subscribe(partner, receiver.url, ["session.confirmed"])
+        session = SessionFactory(organiser=partner.partner_centre, status="confirmed")
+        with transaction.atomic():
+            (delivery,) = deliveries_create_batches([("session.confirmed", [session])])
+            assert WebhookDelivery.objects.filter(pk=delivery.pk).exists()
+            assert not DBTaskResult.objects.exists()  # not before the commit
+        (queued,) = DBTaskResult.objects.all()
+        assert (queued.status, queued.args_kwargs) == (
+            "READY",
+            {"args": [delivery.pk], "kwargs": {}},
+        )
+
+    def test_a_confirmation_is_delivered_by_the_worker(self, receiver):
+        before = timezone.now()
+        session, delivery = self.confirm(receiver)
+        after = timezone.now()
+        (queued,) = DBTaskResult.objects.all()
+        assert (queued.status, queued.task_path, queued.args_kwargs) == (
+            "READY",
+            "integrations.webhooks.deliver_webhook",
+            {"args": [delivery.pk], "kwargs": {}},
+        )
+
+        run_the_worker()
+        queued.refresh_from_db()
+        assert (queued.status, queued.return_value) == ("SUCCESSFUL", "delivered")
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
+            "delivered",
+            1,
+            200,
+        )
+        (received,) = receiver.received
+        body = received.pop("body")
+        assert received == {
+            "event": "session.confirmed",
+            "delivery": str(delivery.pk),
+            "content_type": "application/json",
+            "valid": True,
+        }
+        assert before <= dt.datetime.fromisoformat(body.pop("occurred_at")) <= after
+        assert body == {
+            "event": "session.confirmed",
+            "session": {
+                "id": session.pk,
+                "external_id": "S-9",
+                "status": "confirmed",
+                "cancel_reason": "",
+            },
+        }
+
+    def test_a_transaction_rolled_back_queues_nothing(self, receiver):
+        partner = PartnerUserFactory()
+        subscribe(partner, receiver.url, ["session.confirmed"])
+        session = SessionFactory(organiser=partner.partner_centre)
+
+        def confirm_then_fail() -> None:
+            with transaction.atomic():
+                session_confirm(session=session)
+                raise RuntimeError("the request failed after the confirmation")
+
+        with pytest.raises(RuntimeError):
+            confirm_then_fail()
+        assert not WebhookDelivery.objects.exists()
+        assert not DBTaskResult.objects.exists()
+        run_the_worker()
+        assert receiver.received == []
+
+    def test_a_failed_attempt_is_queued_again_for_its_retry(self, receiver):
+        receiver.status = 503
+        _session, delivery = self.confirm(receiver)
+        (first,) = DBTaskResult.objects.all()
+        started = timezone.now()
+        run_the_worker()
+        finished = timezone.now()
+        first.refresh_from_db()
+        assert (first.status, first.return_value) == ("SUCCESSFUL", "pending")
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
+            "pending",
+            1,
+            503,
+        )
+        (retry,) = DBTaskResult.objects.exclude(pk=first.pk)
+        assert (retry.status, retry.args_kwargs) == ("READY", {"args": [delivery.pk], "kwargs": {}})
+        assert retry.run_after == delivery.next_attempt_at
+        assert started + backoff(1) <= retry.run_after <= finished + backoff(1)
+
+        run_the_worker()  # not due yet: left queued
+        assert len(receiver.received) == 1
+        retry.refresh_from_db()
+        assert retry.status == "READY"
+
+        # Its time has come (the queue's clock moved on), and the receiver is back.
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        receiver.status = 200
+        run_the_worker()
+        retry.refresh_from_db()
+        assert (retry.status, retry.return_value) == ("SUCCESSFUL", "delivered")
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (
+            "delivered",
+            2,
+            None,
+        )
+        first_attempt, second_attempt = receiver.received
+        assert first_attempt == second_attempt  # the same delivery id, event and body
+        assert (second_attempt["delivery"], second_attempt["valid"]) == (str(delivery.pk), True)
+        assert DBTaskResult.objects.filter(status="READY").count() == 0
 
 
 @pytest.mark.django_db

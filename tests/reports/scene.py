@@ -16,6 +16,8 @@ Sessions (2026): S, the spring Instagram workshop of partner centre PC, 10 March
 S2 of the office O0, 1 February, held: P3 enrolled and completed. S3 of PC in March,
 cancelled for too few participants (8 places). S4 of PC in March, open, 1 place:
 P5 enrolled, P3 waitlisted. S5 of PC, a draft.
+
+`build_with_voided` adds records voided as mistakes, which no figure counts.
 """
 
 import datetime as dt
@@ -32,6 +34,7 @@ from training.models import (
     Outcome,
     SessionStatus,
 )
+from training.services import completion_void
 
 
 def at(month: int, day: int, hour: int = 10) -> dt.datetime:
@@ -153,3 +156,36 @@ def build() -> Scene:
         provider=o["P3"], module=o["M"], session=s2, completed_on=s2.starts_at.date()
     )
     return Scene(o)
+
+
+def build_with_voided() -> Scene:
+    """The scene, with two records voided as mistakes and a rating that would show one.
+
+    - P4 at S: recorded completed, then voided (P4 was absent: that record stands);
+    - P5 at S2: recorded completed (P5 was never there, nor enrolled), then voided;
+    - P4 rates C1 2 on 2 April, after S.
+
+    Counted, the first would make P4 present at S (and compared before and after it,
+    1 then 2), the second P5 a participant of S2; both would evidence C1 2 and C2 1.
+    """
+    scene = build()
+    o = scene.objects
+    factories.CompletionFactory(
+        provider=o["P4"],
+        module=o["M"],
+        session=o["S"],
+        completed_on=o["S"].starts_at.date(),
+        voided_at=at(3, 10, 13),
+        void_reason="P4 was absent",
+    )
+    mistake = factories.CompletionFactory(
+        provider=o["P5"], module=o["M"], session=o["S2"], completed_on=o["S2"].starts_at.date()
+    )
+    completion_void(completion=mistake, reason="recorded on the wrong session", actor=None)
+    self_assessments_create(
+        provider=o["P4"],
+        ratings=[{"competency": o["C1"], "level": 2, "assessed_at": at(4, 2)}],
+        assessed_at=at(4, 2),
+        actor=None,
+    )
+    return scene

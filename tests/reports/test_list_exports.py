@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from progress.models import SelfAssessment
 from tests.conftest import client_for
 from tests.factories import (
+    CoordinatorFactory,
     PartnerUserFactory,
     ProviderFactory,
     ProviderUserFactory,
@@ -62,18 +64,39 @@ class TestListExports:
     @pytest.mark.parametrize("name", list(LISTS))
     def test_each_role_exports_only_what_it_may_list(self, scene, name):
         url = LISTS[name]
+        trainer = TrainerUserFactory()
+        scene.S.trainers.add(trainer.trainer)
         users = [
             ProviderUserFactory(provider=scene.P1),
             PartnerUserFactory(partner_centre=scene.PC),
-            TrainerUserFactory(),
+            trainer,
         ]
+        everything = ids(client_for(CoordinatorFactory()).get(url, {"format": "csv"}))
         for user in users:
             client = client_for(user)
             listed = client.get(url, {"page_size": 100})
             if listed.status_code != 200:
                 assert client.get(url, {"format": "csv"}).status_code == listed.status_code
                 continue
-            assert ids(client.get(url, {"format": "csv"})) == json_ids(client, url)
+            exported = ids(client.get(url, {"format": "csv"}))
+            assert exported == json_ids(client, url)
+            assert exported, f"the scene gives the {user.role} rows of {name}"
+            assert exported <= everything
+        # The trainer of S: its participants P1, P2 and P4, what they did and said;
+        # sessions: S, and S4, open to all.
+        participants = [scene.P1, scene.P2, scene.P4]
+        trained = {
+            "providers": {provider.pk for provider in participants},
+            "sessions": {scene.S.pk, scene.S4.pk},
+            "enrolments": set(scene.S.enrolments.values_list("pk", flat=True)),
+            "completions": set(scene.S.completions.values_list("pk", flat=True)),
+            "self-assessments": set(
+                SelfAssessment.objects.filter(provider__in=participants).values_list(
+                    "pk", flat=True
+                )
+            ),
+        }
+        assert ids(client_for(trainer).get(url, {"format": "csv"})) == trained[name]
 
     def test_a_provider_exports_only_their_own_self_assessments(self, scene):
         client = client_for(ProviderUserFactory(provider=scene.P1))

@@ -21,7 +21,7 @@ from tests.factories import (
     SessionFactory,
     TrainerUserFactory,
 )
-from tests.reports.scene import Scene, at, build
+from tests.reports.scene import Scene, at, build, build_with_voided
 
 SKILLS = "/api/v1/reports/skills/"
 EFFECT = "/api/v1/reports/training-effect/"
@@ -390,6 +390,58 @@ class TestSessionsReport:
         with CaptureQueriesContext(connection) as second:
             coordinator_client.get(SESSIONS)
         assert len(second) == len(first)
+
+
+@pytest.mark.django_db
+class TestVoidedRecordsAreNotCounted:
+    """On `build_with_voided`: each report gives the figures of the records that stand."""
+
+    @pytest.fixture
+    def scene(self, db: None) -> Scene:
+        return build_with_voided()
+
+    def test_a_voided_record_makes_no_participant_of_a_session(self, scene, coordinator_client):
+        for period in ({}, {"since": "2000-01-01", "until": "2099-12-31"}):
+            body = coordinator_client.get(SKILLS, {"group_by": "session", **period}).json()
+            sizes = {g["key"]: g["providers"] for g in body["groups"]}
+            # S2: P3 alone (P5's record there is voided).
+            assert sizes == {str(scene.S.pk): 3, str(scene.S2.pk): 1, str(scene.S4.pk): 1}
+
+    def test_a_voided_completion_evidences_nothing(self, scene, coordinator_client):
+        params = {"group_by": "office", "framework": scene.FW.pk}
+        for period in ({}, {"since": "2000-01-01", "until": "2099-12-31"}):
+            rows = rows_by(coordinator_client.get(SKILLS, {**params, **period}).json(), scene)
+            # P4 rates C1 2 now; P5 4; neither completed a module that stands.
+            south = rows[("BIT Sud", "C1")]
+            assert (south["assessed"], south["mean_level"]) == (1, 2.0)
+            assert (south["evidenced"], south["mean_evidenced_level"]) == (0, None)
+            assert south["compared"] == 0
+            assert rows[("BIT Sud", "C2")]["evidenced"] == 0
+            nobody = rows[("(aucun)", "C1")]
+            assert (nobody["assessed"], nobody["evidenced"], nobody["compared"]) == (1, 0, 0)
+            # The north is as before: P1 and P3 completed M.
+            assert rows[("BIT Nord", "C1")]["evidenced"] == 2
+
+    def test_a_voided_presence_is_not_compared_before_and_after(self, scene, coordinator_client):
+        body = coordinator_client.get(EFFECT, {"session": scene.S.pk}).json()
+        # P1 1 → 3, P2 0 → 2; P4 (absent; the voided record said completed) is left out.
+        assert [
+            (r["competency"], r["n"], r["mean_before"], r["mean_after"]) for r in body["rows"]
+        ] == [(scene.C1.pk, 2, 0.5, 2.5)]
+
+    def test_a_voided_record_is_neither_present_nor_completed(self, scene, coordinator_client):
+        rows = {
+            (row["organiser_name"], row["period"]): row
+            for row in coordinator_client.get(SESSIONS).json()["rows"]
+        }
+        march = rows[("Centre Léon", "2026-03")]
+        # S: P1 completed, P2 attended, P4 absent.
+        assert (march["present"], march["attendance_rate"]) == (2, 0.6667)
+        assert (march["completed"], march["completion_rate"]) == (1, 0.5)
+        february = rows[("Office", "2026-02")]
+        # S2: P3 completed; P5's record is voided.
+        assert (february["present"], february["completed"]) == (1, 1)
+        assert february["attendance_rate"] == 1.0
 
 
 @pytest.mark.django_db

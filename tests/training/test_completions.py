@@ -124,25 +124,44 @@ class TestAttendanceSheet:
 
     def test_a_path_session_records_each_module_of_the_path(self):
         trainer = TrainerUserFactory()
-        step = PathStepFactory()
+        first = PathStepFactory()
+        second = PathStepFactory(path=first.path)
         session = SessionFactory(
-            module=None, path=step.path, status="confirmed", trainers=[trainer.trainer]
+            module=None, path=first.path, status="confirmed", trainers=[trainer.trainer]
         )
         enrolment = EnrolmentFactory(session=session)
+        provider = enrolment.provider.pk
         response = client_for(trainer).post(
             f"/api/v1/sessions/{session.pk}/attendance/",
             {
+                "completed_on": "2026-11-02",
                 "records": [
-                    {
-                        "provider": enrolment.provider.pk,
-                        "module": step.module.pk,
-                        "outcome": "completed",
-                    }
-                ]
+                    {"provider": provider, "module": first.module.pk, "outcome": "completed"},
+                    {"provider": provider, "module": second.module.pk, "outcome": "absent"},
+                ],
             },
             format="json",
         )
-        assert response.status_code == 200
+        assert response.status_code == 200, response.json()
+        assert [(r["module"], r["result"]) for r in response.json()["results"]] == [
+            (first.module.pk, "created"),
+            (second.module.pk, "created"),
+        ]
+        rows = Completion.objects.order_by("id").values_list(
+            "provider_id",
+            "module_id",
+            "session_id",
+            "outcome",
+            "source",
+            "recorded_by",
+            "completed_on",
+            "voided_at",
+        )
+        assert [row[:6] for row in rows] == [
+            (provider, first.module.pk, session.pk, "completed", "trainer", trainer.pk),
+            (provider, second.module.pk, session.pk, "absent", "trainer", trainer.pk),
+        ]
+        assert {(str(row[6]), row[7]) for row in rows} == {("2026-11-02", None)}
 
     def test_an_open_session_is_not_yet_recordable(self):
         trainer = TrainerUserFactory()
