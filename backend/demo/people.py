@@ -13,6 +13,11 @@ training and progress services (people have no service: plain ORM). Running it
 again changes nothing: existing enrolments are kept, an attendance sheet equal
 to the recorded one is left unchanged, and a provider who already has
 self-assessments is skipped. Needs the demo catalogue (`load_catalogue`) first.
+
+The fixture's dates are written as seen from its `today`: the loader moves every one of
+them by the whole weeks between that day and the day it runs (weekdays kept), so the
+programme's past stays past and its upcoming sessions are always ahead, whenever
+`make run` is typed. A session already loaded keeps its dates.
 """
 
 import datetime as dt
@@ -43,16 +48,27 @@ class DemoDataError(Exception):
     """The fixture cannot be loaded into the database as it stands."""
 
 
-def _local(text: str) -> dt.datetime:
-    """'YYYY-MM-DD HH:MM' in Paris time, as an aware datetime."""
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=ZONE)
+class Calendar:
+    """The fixture's dates, moved to the day of the load by whole weeks."""
 
+    def __init__(self, fixture_today: dt.date, today: dt.date) -> None:
+        self.shift = dt.timedelta(weeks=(today - fixture_today).days // 7)
 
-def _slot(text: str) -> dict[str, dt.datetime]:
-    """'YYYY-MM-DD HH:MM-HH:MM' as the service's {starts_at, ends_at}."""
-    day, hours = text.split(" ")
-    start, end = hours.split("-")
-    return {"starts_at": _local(f"{day} {start}"), "ends_at": _local(f"{day} {end}")}
+    def day(self, text: str) -> dt.date:
+        """'YYYY-MM-DD', moved."""
+        return dt.date.fromisoformat(text) + self.shift
+
+    def local(self, text: str) -> dt.datetime:
+        """'YYYY-MM-DD HH:MM' in Paris time, moved, as an aware datetime (same wall time)."""
+        day, time = text.split(" ")
+        moved = dt.datetime.combine(self.day(day), dt.datetime.strptime(time, "%H:%M").time())
+        return moved.replace(tzinfo=ZONE)
+
+    def slot(self, text: str) -> dict[str, dt.datetime]:
+        """'YYYY-MM-DD HH:MM-HH:MM' as the service's {starts_at, ends_at}."""
+        day, hours = text.split(" ")
+        start, end = hours.split("-")
+        return {"starts_at": self.local(f"{day} {start}"), "ends_at": self.local(f"{day} {end}")}
 
 
 def _organisations(items: list[dict[str, Any]]) -> dict[str, Organisation]:
@@ -187,6 +203,7 @@ def _session(
     organisations: dict[str, Organisation],
     trainers: dict[str, Trainer],
     providers: dict[str, Provider],
+    calendar: Calendar,
 ) -> Session:
     """Upsert a session, then walk its lifecycle to the fixture's status."""
     organiser = organisations[item["organiser"]]
@@ -200,19 +217,20 @@ def _session(
         "capacity": item["capacity"],
         "min_participants": item.get("min_participants", 0),
         "decision_date": (
-            dt.date.fromisoformat(item["decision_date"]) if item.get("decision_date") else None
+            calendar.day(item["decision_date"]) if item.get("decision_date") else None
         ),
         "price": Decimal(item.get("price", "0")),
         "funding": item["funding"],
         "trainers": [trainers[ref] for ref in item.get("trainers", [])],
-        "slots": [_slot(text) for text in item["slots"]],
+        "slots": [calendar.slot(text) for text in item["slots"]],
     }
     session = Session.objects.filter(organiser=organiser, external_id=item["external_id"]).first()
     if session is None:
         session = training_services.session_create(
             data={**fields, "external_id": item["external_id"]}
         )
-    else:
+    else:  # loaded on an earlier day: its dates stay those it was given then
+        del fields["slots"], fields["decision_date"]
         session = training_services.session_update(session=session, data=fields)
 
     target = item["status"]
@@ -247,7 +265,10 @@ def _session(
 
 
 def _self_assessments(
-    items: dict[str, list[dict[str, Any]]], providers: dict[str, Provider], framework: str
+    items: dict[str, list[dict[str, Any]]],
+    providers: dict[str, Provider],
+    framework: str,
+    calendar: Calendar,
 ) -> None:
     competencies = {c.code: c for c in Competency.objects.filter(framework__code=framework)}
     now = timezone.now()
@@ -256,7 +277,7 @@ def _self_assessments(
         if SelfAssessment.objects.filter(provider=provider).exists():
             continue
         for entry in entries:
-            assessed_at = _local(entry["at"])
+            assessed_at = calendar.local(entry["at"])
             if assessed_at > now:
                 raise DemoDataError(f"{ref}: a self-assessment in the future ({entry['at']}).")
             comments: dict[str, str] = entry.get("comments", {})
@@ -278,12 +299,15 @@ def _self_assessments(
 def load_people() -> dict[str, int]:
     """Create or refresh the demo people and sessions; returns how many of each the set has."""
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    calendar = Calendar(dt.date.fromisoformat(data["today"]), timezone.localdate())
     organisations = _organisations(data["organisations"])
     trainers = _trainers(data["trainers"], organisations)
     businesses = _businesses(data["businesses"], organisations)
     providers = _providers(data["providers"], businesses)
-    sessions = [_session(item, organisations, trainers, providers) for item in data["sessions"]]
-    _self_assessments(data["self_assessments"], providers, data["framework"])
+    sessions = [
+        _session(item, organisations, trainers, providers, calendar) for item in data["sessions"]
+    ]
+    _self_assessments(data["self_assessments"], providers, data["framework"], calendar)
     session_ids = [session.pk for session in sessions]
     return {
         "organisations": len(organisations),

@@ -1,12 +1,15 @@
 """The demo people and sessions: the office's programme as it ran, loadable any number of times."""
 
 import datetime as dt
+import json
 from collections import Counter
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from accounts.models import Role, User
+from demo.people import FIXTURE
 from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -26,6 +29,22 @@ from training.models import (
 from training.services import NOT_ENOUGH_PARTICIPANTS
 
 PARIS = ZoneInfo("Europe/Paris")
+# The day the fixture's dates are written from; the loader moves them to the day it runs.
+FIXTURE_TODAY = dt.date.fromisoformat(json.loads(FIXTURE.read_text(encoding="utf-8"))["today"])
+
+
+def noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def on_the_fixtures_day():
+    """The programme as the fixture tells it, years included: these tests run on the
+    fixture's `today` (the clock still ticks). The tests of the moved dates travel on."""
+    with time_machine.travel(noon(FIXTURE_TODAY), tick=True):
+        yield
+
+
 TRACKED = [
     Organisation,
     Business,
@@ -192,6 +211,45 @@ def test_workshops_held_cancelled_and_upcoming(demo):
         assert 0 < session.enrolled < session.capacity
         assert session.decision_date is not None
         assert session.decision_date > timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    "days_later", [0, 1, 6, 51, 400, 3 * 365 + 100], ids=lambda days: f"{days}-days-later"
+)
+def test_loaded_any_day_the_past_stays_past_and_the_upcoming_ahead(db, fast_passwords, days_later):
+    """`make run` on any day shows the same programme, moved by whole weeks to that day."""
+    with time_machine.travel(noon(FIXTURE_TODAY + dt.timedelta(days=days_later)), tick=True):
+        load_demo()
+        now, today = timezone.now(), timezone.localdate()
+        upcoming = Session.objects.filter(status=SessionStatus.OPEN)
+        assert upcoming.count() == 2
+        for session in upcoming:
+            assert session.starts_at is not None
+            assert session.starts_at > now
+            assert session.decision_date is not None
+            assert session.decision_date > today
+            assert session.enrolments.filter(status=EnrolmentStatus.ENROLLED).exists()
+        held = Session.objects.exclude(status__in=[SessionStatus.OPEN, SessionStatus.CANCELLED])
+        assert held.exists()
+        assert all(s.ends_at is not None and s.ends_at < now for s in held)
+        assert not SelfAssessment.objects.filter(assessed_at__gt=now).exists()
+        assert not Completion.objects.filter(completed_on__gt=today).exists()
+        # Moved by whole weeks: every slot keeps the weekday and the hours it was given.
+        weeks = (today - FIXTURE_TODAY).days // 7
+        first = SessionSlot.objects.order_by("starts_at").first()
+        assert first is not None
+        written = timezone.localtime(first.starts_at, PARIS) - dt.timedelta(weeks=weeks)
+        assert written.strftime("%Y-%m-%d %H:%M") == "2019-03-04 09:00"
+
+
+def test_a_database_loaded_earlier_keeps_its_dates_when_loaded_again(db, fast_passwords):
+    load_demo()
+    slots = list(SessionSlot.objects.order_by("pk").values_list("starts_at", flat=True))
+    before = counts()
+    with time_machine.travel(noon(FIXTURE_TODAY + dt.timedelta(days=60)), tick=True):
+        load_demo()
+    assert list(SessionSlot.objects.order_by("pk").values_list("starts_at", flat=True)) == slots
+    assert counts() == before
 
 
 def test_digital_clubs_off_season_and_conferences(demo):
