@@ -83,7 +83,7 @@ def request_hash(request: Request) -> str:
 def idempotent(request: Request, run: Callable[[], Response]) -> Response:
     """Run `run()` once per (caller, key); replay its answer to retries."""
     key = request.headers.get(HEADER)
-    if not key:
+    if key is None:  # an empty header is a key, and not a valid one
         return run()
     if not re.fullmatch(KEY_PATTERN, key):
         raise ValidationError({HEADER: [ErrorDetail(INVALID_KEY, "invalid_idempotency_key")]})

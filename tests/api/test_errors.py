@@ -1,14 +1,25 @@
 """One error shape everywhere: unknown URLs, wrong methods, crashes, bad bodies."""
 
 import json
+import threading
+from collections.abc import Iterator
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
-from django.db import OperationalError
+import requests
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.urls import path
 from rest_framework.views import APIView
 
 from config.urls import urlpatterns as base_patterns
+from integrations.models import IdempotencyRecord, Participant
+from people.models import Provider
+from tests.concurrency import held, in_thread, require_postgres, wait_for_lock_waiters
+from tests.conftest import bearer
+from tests.factories import PartnerUserFactory, ProviderFactory, SessionFactory
+from training.models import Enrolment
 
 
 class Boom(APIView):
@@ -142,3 +153,116 @@ def test_a_body_over_the_size_cap_is_a_413_and_writes_nothing(settings):
     assert response.status_code == 413
     assert response.json()["errors"][0]["code"] == "request_too_large"
     assert SelfAssessment.objects.count() == 0
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """No access log on the test's output."""
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app served over HTTP by one thread, one request after another, keeping its
+    database connection between requests: a production worker (gunicorn's sync worker
+    with DB_CONN_MAX_AGE set)."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 600)
+    server = make_server("127.0.0.1", 0, WSGIHandler(), handler_class=QuietHandler)
+
+    def serve() -> None:
+        try:
+            server.serve_forever(poll_interval=0.05)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def backends() -> set[int]:
+    """The other connections to this database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def terminate(pid: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        assert cursor.fetchone()[0] is True
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+class TestALostDatabase:
+    """A connection PostgreSQL terminates: the request in flight is a 503 with its
+    transaction rolled back, and the next request works on a new connection."""
+
+    @pytest.fixture(autouse=True)
+    def on_postgresql(self) -> None:
+        require_postgres()
+
+    def push(self, base: str, token: str) -> requests.Response:
+        items = [
+            {
+                "external_id": f"E-{n}",
+                "session": "S-1",
+                "participant": {
+                    "external_id": f"P-{n}",
+                    "email": f"p{n}@example.org",
+                    "first_name": "Prénom",
+                    "last_name": f"Nom {n}",
+                },
+            }
+            for n in (1, 2)
+        ]
+        return requests.post(
+            f"{base}/api/v1/enrolments/bulk/",
+            json={"items": items},
+            headers={"Authorization": token, "Idempotency-Key": "lost"},
+            timeout=60,
+        )
+
+    def test_terminated_mid_request_is_a_503_with_nothing_written(self, worker):
+        partner = PartnerUserFactory()
+        SessionFactory(organiser=partner.partner_centre, external_id="S-1", capacity=10)
+        token = bearer(partner)
+        # p2's address is being taken by a transaction not yet committed: the push writes
+        # its key and P-1's enrolment, then waits there, its transaction open.
+        with held(lambda: ProviderFactory(email="p2@example.org")):
+            answer = in_thread(lambda: self.push(worker, token))
+            (pid,) = wait_for_lock_waiters(1)
+            terminate(pid)
+            response = answer.result(timeout=30)
+        assert response.status_code == 503, response.text
+        assert response.headers["Retry-After"] == "1"
+        assert_error_shape(response.json(), "database_unavailable")
+        assert not IdempotencyRecord.objects.exists()
+        assert not Enrolment.objects.exists()
+        assert not Participant.objects.exists()
+        assert not Provider.objects.exists()
+        # The retry is served by the same worker, on a new connection.
+        retry = self.push(worker, token)
+        assert retry.status_code == 200, retry.text
+        assert [r["result"] for r in retry.json()["results"]] == ["created", "created"]
+        assert "Idempotent-Replayed" not in retry.headers
+        assert pid not in backends()
+        assert Enrolment.objects.count() == 2
+
+    def test_terminated_between_requests_the_next_one_works(self, worker):
+        assert requests.get(f"{worker}/health/", timeout=30).status_code == 200
+        (pid,) = backends()  # the worker's connection, kept
+        terminate(pid)
+        response = requests.get(f"{worker}/health/", timeout=30)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"status": "ok", "database": "ok"}
+        (new,) = backends()
+        assert new != pid

@@ -1,6 +1,7 @@
 """Request rates: 429 with Retry-After per login, per partner client, per anonymous address,
 and after repeated failed sign-ins."""
 
+import datetime as dt
 import os
 import threading
 import uuid
@@ -28,10 +29,19 @@ def assert_throttled(response: Any) -> None:
     assert body["errors"][0]["code"] == "throttled"
 
 
+def today_at(hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    """A moment of today (UTC): rates per day count per UTC day."""
+    return dt.datetime.now(dt.UTC).replace(hour=hour, minute=minute, second=second, microsecond=0)
+
+
 @pytest.mark.django_db
 class TestRates:
-    # Rates per day: requests are counted per window of the rate's unit, and a day's
+    # Rates per day: requests are counted per UTC day; the clock stands at noon, so a day's
     # window does not end in the middle of a test.
+    @pytest.fixture(autouse=True)
+    def at_noon(self, time_machine: Any) -> None:
+        time_machine.move_to(today_at(12), tick=False)
+
     def test_each_login_has_its_own_allowance(self, settings):
         settings.THROTTLE_RATES = {"user": "3/day", "anon": None}
         first, second = client_for(CoordinatorFactory()), client_for(ProviderUserFactory())
@@ -78,6 +88,18 @@ class TestRates:
         settings.THROTTLE_RATES = {"user": None, "anon": None}
         client = client_for(CoordinatorFactory())
         assert {client.get(URL).status_code for _ in range(20)} == {200}
+
+    def test_a_days_allowance_is_renewed_at_utc_midnight(self, settings, time_machine):
+        settings.THROTTLE_RATES = {"user": "2/day", "anon": None}
+        time_machine.move_to(today_at(23, 59, 58), tick=False)
+        client = client_for(CoordinatorFactory())
+        assert [client.get(URL).status_code for _ in range(2)] == [200, 200]
+        time_machine.move_to(today_at(23, 59, 59), tick=False)
+        refused = client.get(URL)
+        assert_throttled(refused)
+        assert refused["Retry-After"] == "1"  # until midnight
+        time_machine.move_to(today_at(0) + dt.timedelta(days=1), tick=False)
+        assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
 
 
 @pytest.mark.django_db

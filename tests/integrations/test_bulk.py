@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -17,6 +18,7 @@ from integrations.models import (
     WebhookSubscription,
 )
 from people.models import Provider
+from tests.concurrency import held, in_thread, require_postgres, wait_for_lock_waiters
 from tests.conftest import client_for, on_postgres
 from tests.factories import (
     CoordinatorFactory,
@@ -27,7 +29,7 @@ from tests.factories import (
     SessionFactory,
 )
 from tests.integrations.test_partner_clients import create_client, get_token
-from training.models import Completion, Enrolment
+from training.models import Completion, Enrolment, Session
 
 ENROL = "/api/v1/enrolments/bulk/"
 COMPLETE = "/api/v1/completions/bulk/"
@@ -199,8 +201,8 @@ class TestIdempotency:
         assert purge_expired(now=timezone.now() + timedelta(hours=49)) == 1
         assert not IdempotencyRecord.objects.exists()
 
-    @pytest.mark.parametrize("key", ["k" * 201, "clé", "two words", "tab\tkey"])
-    def test_a_key_too_long_or_outside_printable_ascii_is_a_400(self, centre_world, key):
+    @pytest.mark.parametrize("key", ["", "k" * 201, "clé", "two words", "tab\tkey"])
+    def test_a_key_empty_too_long_or_outside_printable_ascii_is_a_400(self, centre_world, key):
         response = centre_world["client"].post(
             ENROL, {"items": [enrol_item(1)]}, format="json", HTTP_IDEMPOTENCY_KEY=key
         )
@@ -682,3 +684,63 @@ def test_the_records_a_push_builds_behave_as_the_orms():
     assert (new._state.adding, new.pk, new.void_reason) == (True, None, "")
     new.save()
     assert Completion.objects.filter(pk=new.pk, outcome="completed", source="partner").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_while_the_first_request_runs_waits_for_it_and_gets_its_answer():
+    """A retry with the same key while the first request is still running waits for the
+    first's transaction, then replays its answer: the push runs once."""
+    require_postgres()
+    partner = PartnerUserFactory()
+    session = SessionFactory(organiser=partner.partner_centre, external_id="S-1", capacity=10)
+    body = {"items": [enrol_item(n) for n in range(3)]}
+
+    def send() -> Any:
+        return client_for(partner).post(ENROL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    # Another transaction holds the session: the first request has written its key and
+    # waits there, its transaction open.
+    with held(lambda: Session.objects.select_for_update().get(pk=session.pk)) as holder:
+        first = in_thread(send)
+        (first_pid,) = wait_for_lock_waiters(1)
+        retry = in_thread(send)
+        retry_pid = next(pid for pid in wait_for_lock_waiters(2) if pid != first_pid)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_blocking_pids(%s)", [retry_pid])
+            assert cursor.fetchone()[0] == [first_pid]  # the retry waits for the first
+        assert not first.done()
+        assert not retry.done()
+        holder.release()
+    answered, replayed = first.result(timeout=30), retry.result(timeout=30)
+    assert answered.status_code == replayed.status_code == 200
+    assert [r["result"] for r in answered.json()["results"]] == ["created"] * 3
+    assert "Idempotent-Replayed" not in answered
+    assert replayed["Idempotent-Replayed"] == "true"
+    assert replayed.json() == answered.json()
+    assert Enrolment.objects.count() == Participant.objects.count() == 3
+    assert IdempotencyRecord.objects.get().status_code == 200
+
+
+def test_another_id_for_a_participant_the_centre_knows_is_a_participant_conflict(centre_world):
+    client = centre_world["client"]
+    first = client.post(ENROL, {"items": [enrol_item(1)]}, format="json")
+    assert first.json()["results"][0]["result"] == "created"
+    known = Participant.objects.get()
+    assert (known.external_id, known.status) == ("P-1", "confirmed")
+    # The same person (the same e-mail, whatever its case) under another id of the centre.
+    renamed = enrol_item(2, participant=participant(2, email=" P1@Example.org "))
+    response = client.post(ENROL, {"items": [renamed, enrol_item(3)]}, format="json")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(r["result"], r.get("code"), r.get("field")) for r in results] == [
+        ("error", "participant_conflict", "participant.external_id"),
+        ("created", None, None),
+    ]
+    assert results[0]["external_id"] == "E-2"
+    assert sorted(Participant.objects.values_list("external_id", "provider__email")) == [
+        ("P-1", "p1@example.org"),
+        ("P-3", "p3@example.org"),
+    ]
+    assert sorted(Enrolment.objects.values_list("external_id", flat=True)) == ["E-1", "E-3"]
+    assert Provider.objects.filter(email__iexact="p1@example.org").count() == 1
