@@ -32,11 +32,12 @@ from training.models import Completion, Enrolment
 @pytest.fixture
 def person(db):  # type: ignore[no-untyped-def]
     """A provider with a login, a commented rating, an enrolment, a completion, a partner id."""
-    user = ProviderUserFactory(username="marie.kerjean")
+    user = ProviderUserFactory(username="marie.kerjean", first_name="Marie", last_name="Kerjean")
     user.set_password("Correct-horse-battery-9")
     user.save()
     provider = user.provider
     provider.phone = "0296000000"
+    provider.shares_progress_with_partners = True
     provider.save()
     competency = CompetencyFactory(code="FACEBOOK")
     self_assessments_create(
@@ -96,7 +97,9 @@ class TestErase:
         assert provider.erased_at is not None
         assert not SelfAssessment.objects.filter(provider=provider).exclude(comment="").exists()
         assert not Participant.objects.filter(provider=provider).exists()
+        assert not provider.shares_progress_with_partners  # consent withdrawn
         login = User.objects.get(pk=person.pk)
+        assert (login.first_name, login.last_name) == ("", "")
         assert not login.is_active
         assert not login.has_usable_password()
         assert login.username == f"erased-{person.pk}"
@@ -244,3 +247,35 @@ class TestPurge:
         call_command("purge_inactive", "--days", "1095", stdout=StringIO())
         assert Provider.objects.get(pk=person.provider.pk).erased_at is None
         assert Provider.objects.get(pk=quiet.provider.pk).erased_at is not None
+
+    @pytest.mark.parametrize("recent", ["rating", "enrolment", "completion", "record", "sign-in"])
+    def test_each_kind_of_recent_activity_alone_keeps_a_provider(self, person, recent):
+        """Everything of the person is old but one thing: that one alone spares them, and
+        once it is old too they are purged."""
+        long_ago = timezone.now() - dt.timedelta(days=1200)
+        lately = timezone.now() - dt.timedelta(days=10)
+        provider = person.provider
+        Provider.objects.filter(pk=provider.pk).update(updated_at=long_ago)
+        SelfAssessment.objects.filter(provider=provider).update(assessed_at=long_ago)
+        Enrolment.objects.filter(provider=provider).update(updated_at=long_ago)
+        Completion.objects.filter(provider=provider).update(updated_at=long_ago)
+        User.objects.filter(pk=person.pk).update(last_login=long_ago)
+        recently = {
+            "rating": lambda when: SelfAssessment.objects.filter(provider=provider).update(
+                assessed_at=when
+            ),
+            "enrolment": lambda when: Enrolment.objects.filter(provider=provider).update(
+                updated_at=when
+            ),
+            "completion": lambda when: Completion.objects.filter(provider=provider).update(
+                updated_at=when
+            ),
+            "record": lambda when: Provider.objects.filter(pk=provider.pk).update(updated_at=when),
+            "sign-in": lambda when: User.objects.filter(pk=person.pk).update(last_login=when),
+        }[recent]
+        assert recently(lately) >= 1
+        call_command("purge_inactive", "--days", "1095", stdout=StringIO())
+        assert Provider.objects.get(pk=provider.pk).erased_at is None
+        recently(long_ago)
+        call_command("purge_inactive", "--days", "1095", stdout=StringIO())
+        assert Provider.objects.get(pk=provider.pk).erased_at is not None
