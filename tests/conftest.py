@@ -1,5 +1,8 @@
 """Fixtures shared by the whole suite: API clients per role, and the demo catalogue."""
 
+import os
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -130,3 +133,41 @@ def on_postgres() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+# The shared cache of production, for the tests that prove what holds across processes
+# (sign-in counts, kept answers). Outside CI a machine without Redis skips them; under
+# CI=true a missing Redis fails them, as a missing Chromium does.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def redis_cache(settings: Any) -> Iterator[str]:
+    """Django's default cache on Redis (REDIS_TEST_URL) under a prefix of this test's own;
+    the Redis database is emptied afterwards. Yields the prefix."""
+    if not _redis_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI (REDIS_TEST_URL: {REDIS_TEST_URL}).")
+        pytest.skip(f"No Redis at {REDIS_TEST_URL}.")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    yield prefix
+    from django.core.cache import caches
+
+    caches["default"].clear()

@@ -2,9 +2,7 @@
 and after repeated failed sign-ins."""
 
 import datetime as dt
-import os
 import threading
-import uuid
 from typing import Any
 
 import pytest
@@ -186,34 +184,6 @@ class TestFailedSignIns:
         assert client.post("/admin/login/", right).status_code == 302
 
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/6")
-
-
-def _redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture
-def redis_cache(settings):  # type: ignore[no-untyped-def]
-    """The shared cache of production (REDIS_URL), under a prefix of this test's own."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        },
-    }
-    yield
-    caches["default"].clear()
-
-
-@pytest.mark.skipif(not _redis_reachable(), reason=f"No Redis at {REDIS_URL}.")
 @pytest.mark.django_db
 def test_with_a_shared_cache_the_count_is_kept_in_it(settings, redis_cache):
     settings.SIGN_IN_FAILURES = (3, 900)
@@ -276,7 +246,6 @@ def test_parallel_wrong_attempts_are_checked_exactly_limit_times_in_the_database
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not _redis_reachable(), reason=f"No Redis at {REDIS_URL}.")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_attempts_are_checked_exactly_limit_times_in_redis(settings, redis_cache):
     if not on_postgres():

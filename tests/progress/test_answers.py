@@ -6,9 +6,7 @@ must be the one computed afresh from the database. See progress/answers.py.
 
 import datetime as dt
 import json
-import os
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +22,7 @@ from people.models import Provider
 from progress import answers
 from progress.models import CurrentLevel
 from progress.selectors import provider_progress
-from tests.conftest import client_for
+from tests.conftest import REDIS_TEST_URL, client_for
 from tests.factories import (
     CompletionFactory,
     CoordinatorFactory,
@@ -333,34 +331,9 @@ class TestExpiry:
         assert len(calls) == 1
 
 
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
-
-
-def _redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_reachable(), reason=f"No Redis at {REDIS_URL}.")
+@pytest.mark.usefixtures("redis_cache")
 class TestWithRedis:
     """The same with the shared cache of production (REDIS_URL)."""
-
-    @pytest.fixture(autouse=True)
-    def redis_cache(self, settings):  # type: ignore[no-untyped-def]
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "django_redis.cache.RedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            },
-        }
-        yield
-        cache.clear()
 
     def test_kept_then_made_fresh_by_a_write(self, learner, world, coordinator_reads):
         """Only the tokens are in Redis; the answers in the process."""
@@ -371,7 +344,7 @@ class TestWithRedis:
         with CaptureQueriesContext(connection) as queries:
             assert coordinator_reads(learner) == before
         assert len(queries) == 0
-        redis_keys = redis.Redis.from_url(REDIS_URL).keys(f"{cache.key_prefix}:*")
+        redis_keys = redis.Redis.from_url(REDIS_TEST_URL).keys(f"{cache.key_prefix}:*")
         kinds = {key.decode().split(":")[-2] for key in redis_keys}
         assert kinds == {"progress-token", "login-token"}
         EnrolmentFactory(session=session, provider=ProviderFactory())
