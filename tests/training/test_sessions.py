@@ -237,9 +237,14 @@ class TestDailyDecision:
         EnrolmentFactory.create_batch(2, session=enough)
         later = SessionFactory(min_participants=3, decision_date=today + dt.timedelta(days=1))
         draft = SessionFactory(status=SessionStatus.DRAFT, min_participants=3, decision_date=today)
+        also_short = SessionFactory(min_participants=1, decision_date=today)
+        also_enough = SessionFactory(min_participants=1, decision_date=today)
+        EnrolmentFactory(session=also_enough)
         out = StringIO()
         call_command("decide_sessions", "--today", "2027-02-20", stdout=out)
-        assert "1 confirmed, 1 cancelled" in out.getvalue()
+        assert out.getvalue() == "Decided sessions due by 2027-02-20: 2 confirmed, 2 cancelled.\n"
+        assert Session.objects.get(pk=also_short.pk).status == "cancelled"
+        assert Session.objects.get(pk=also_enough.pk).status == "confirmed"
         short.refresh_from_db()
         enough.refresh_from_db()
         later.refresh_from_db()
