@@ -27,7 +27,10 @@ def django_db_modify_db_settings(
         yield
         return
     from django.conf import settings
+    from progress import selectors
 
+    # A process forked from one that ran tests starts with their compiled facts query.
+    selectors._compiled.clear()
     copy = Path(tempfile.gettempdir()) / f"parcours-test-{os.getpid()}.sqlite3"
     shutil.copyfile(template, copy)
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(copy)
