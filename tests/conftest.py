@@ -27,6 +27,7 @@ def django_db_modify_db_settings(
         yield
         return
     from django.conf import settings
+
     from progress import selectors
 
     # A process forked from one that ran tests starts with their compiled facts query.
