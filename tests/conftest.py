@@ -1,8 +1,11 @@
 """Fixtures shared by the whole suite: API clients per role, and the demo catalogue."""
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,31 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.factories import CoordinatorFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
+    """With TEST_DB_TEMPLATE naming a migrated SQLite file (`make mutants`), the session works
+    on its own copy of it, kept with --reuse-db, instead of migrating a new database: a mutant's
+    few tests then start in a fraction of a second instead of ten."""
+    template = os.environ.get("TEST_DB_TEMPLATE", "")
+    if not template:
+        yield
+        return
+    from django.conf import settings
+
+    from progress import selectors
+
+    # A process forked from one that ran tests starts with their compiled facts query.
+    selectors._compiled.clear()
+    copy = Path(tempfile.gettempdir()) / f"parcours-test-{os.getpid()}.sqlite3"
+    shutil.copyfile(template, copy)
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(copy)
+    yield
+    for path in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

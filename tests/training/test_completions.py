@@ -221,6 +221,49 @@ class TestOneCompletion:
         assert response.json()["errors"][0]["code"] == "duplicate"
         assert_documented(response, "/api/v1/completions/", "post")
 
+    def test_only_a_live_record_of_the_same_person_module_and_session_blocks_another(self):
+        trainer = TrainerUserFactory()
+        first = PathStepFactory()
+        second = PathStepFactory(path=first.path)
+        session = SessionFactory(
+            module=None, path=first.path, status="confirmed", trainers=[trainer.trainer]
+        )
+        other_session = SessionFactory(
+            module=None, path=first.path, status="confirmed", trainers=[trainer.trainer]
+        )
+        lea, tom = EnrolmentFactory(session=session), EnrolmentFactory(session=session)
+        EnrolmentFactory(session=other_session, provider=lea.provider)
+        client = client_for(trainer)
+
+        def record(enrolment, module, in_session):  # type: ignore[no-untyped-def]
+            body = {
+                "provider": enrolment.provider.pk,
+                "module": module.pk,
+                "session": in_session.pk,
+                "outcome": "completed",
+            }
+            return client.post(URL, body, format="json")
+
+        kept = record(lea, first.module, session)
+        assert kept.status_code == 201, kept.json()
+        # Another person, another module, another session: each a record of its own.
+        assert record(tom, first.module, session).status_code == 201
+        assert record(lea, second.module, session).status_code == 201
+        assert record(lea, first.module, other_session).status_code == 201
+        again = record(lea, first.module, session)
+        assert again.json()["errors"][0] == {
+            "code": "duplicate",
+            "detail": "An outcome is already recorded; void it to correct it.",
+            "attr": "non_field_errors",
+        }
+        # Voided, it no longer stands in the way of the corrected record.
+        voided = client_for(CoordinatorFactory()).post(
+            f"{URL}{kept.json()['id']}/void/", {"reason": "Wrong outcome"}, format="json"
+        )
+        assert voided.status_code == 200
+        assert record(lea, first.module, session).status_code == 201
+        assert Completion.objects.filter(voided_at__isnull=True).count() == 4
+
     def test_a_future_date_is_refused(self):
         coordinator = client_for(CoordinatorFactory())
         response = coordinator.post(

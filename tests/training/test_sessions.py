@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tests.api.documented import assert_documented
 from tests.conftest import client_for
@@ -62,6 +63,28 @@ class TestScheduling:
         session = Session.objects.get()
         assert list(session.trainers.all()) == [trainer]
         assert session.slots.count() == 2
+
+    def test_an_update_replaces_the_trainers_and_the_slots(self):
+        first, second = TrainerFactory(), TrainerFactory()
+        client = client_for(CoordinatorFactory())
+        created = client.post(URL, payload(trainers=[first.pk]), format="json")
+        assert created.status_code == 201, created.json()
+        starts = (timezone.now() + dt.timedelta(days=30)).replace(microsecond=0)
+        slot = {
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + dt.timedelta(hours=2)).isoformat(),
+        }
+        response = client.patch(
+            f"{URL}{created.json()['id']}/",
+            {"trainers": [second.pk], "slots": [slot]},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+        session = Session.objects.get()
+        assert list(session.trainers.all()) == [second]
+        assert list(session.slots.values_list("starts_at", "ends_at")) == [
+            (starts, starts + dt.timedelta(hours=2))
+        ]
 
     def test_a_session_is_a_module_or_a_path_not_both(self):
         both = payload(path=LearningPathFactory().pk)
@@ -237,9 +260,14 @@ class TestDailyDecision:
         EnrolmentFactory.create_batch(2, session=enough)
         later = SessionFactory(min_participants=3, decision_date=today + dt.timedelta(days=1))
         draft = SessionFactory(status=SessionStatus.DRAFT, min_participants=3, decision_date=today)
+        also_short = SessionFactory(min_participants=1, decision_date=today)
+        also_enough = SessionFactory(min_participants=1, decision_date=today)
+        EnrolmentFactory(session=also_enough)
         out = StringIO()
         call_command("decide_sessions", "--today", "2027-02-20", stdout=out)
-        assert "1 confirmed, 1 cancelled" in out.getvalue()
+        assert out.getvalue() == "Decided sessions due by 2027-02-20: 2 confirmed, 2 cancelled.\n"
+        assert Session.objects.get(pk=also_short.pk).status == "cancelled"
+        assert Session.objects.get(pk=also_enough.pk).status == "confirmed"
         short.refresh_from_db()
         enough.refresh_from_db()
         later.refresh_from_db()

@@ -1,0 +1,217 @@
+"""`make mutants`: mutation testing of the modules that hold the rules (docs/testing.md).
+
+    python bench/mutants.py run training progress     # mutate these apps' rule modules
+    python bench/mutants.py report                     # rewrite the section of docs/testing.md
+
+mutmut names a mutant after its file's path and strips only a leading "src/", while the
+code is imported from backend/ as `training.services`: the run mutates a copy of backend/
+made in src/. In that copy, a service's `@transaction.atomic` decorator becomes a
+`with transaction.atomic():` around its body (the same transaction): mutmut leaves
+decorated functions alone, and the services that hold most rules are decorated.
+
+Each test session works on a copy of one migrated SQLite file (TEST_DB_TEMPLATE, see
+tests/conftest.py) instead of migrating a database for every mutant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import libcst as cst
+from mutmut.stats import status_by_exit_code
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+MUTANTS = ROOT / "mutants"
+TEMPLATE = ROOT / "var" / "mutants-template.sqlite3"
+DOC = ROOT / "docs" / "testing.md"
+BEGIN = "<!-- mutants:begin (written by `make mutants`) -->"
+END = "<!-- mutants:end -->"
+
+# The modules that hold the rules, by app (each also in [tool.mutmut] only_mutate).
+MODULES = {
+    "training": ["training/services.py", "training/selectors.py"],
+    "progress": ["progress/services.py", "progress/selectors.py"],
+    "integrations": ["integrations/services.py", "integrations/services_bulk.py"],
+    "privacy": ["privacy/services.py"],
+    "audit": ["audit/services.py", "audit/receivers.py"],
+    "reports": ["reports/selectors.py"],
+}
+
+
+class _AtomicAsBlock(cst.CSTTransformer):
+    """`@transaction.atomic def f(): body` -> `def f(): with transaction.atomic(): body`."""
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        atomic = [
+            d
+            for d in updated_node.decorators
+            if cst.Module([]).code_for_node(d.decorator) == "transaction.atomic"
+        ]
+        if not atomic or len(updated_node.decorators) != 1:
+            return updated_node
+        body = list(updated_node.body.body)
+        docstring = []
+        if body and updated_node.get_docstring() is not None:
+            docstring, body = body[:1], body[1:]
+        block = cst.With(
+            items=[cst.WithItem(cst.parse_expression("transaction.atomic()"))],
+            body=cst.IndentedBlock(body=body),
+        )
+        return updated_node.with_changes(
+            decorators=[], body=updated_node.body.with_changes(body=[*docstring, block])
+        )
+
+
+def prepare() -> None:
+    """src/ as a copy of backend/ with the atomic services rewritten; the template database."""
+    if SRC.is_symlink() or SRC.is_file():
+        SRC.unlink()
+    shutil.rmtree(SRC, ignore_errors=True)
+    shutil.copytree(ROOT / "backend", SRC, ignore=shutil.ignore_patterns("__pycache__"))
+    for paths in MODULES.values():
+        for path in paths:
+            target = SRC / path
+            module = cst.parse_module(target.read_text(encoding="utf-8"))
+            target.write_text(module.visit(_AtomicAsBlock()).code, encoding="utf-8")
+    # mutmut copies also_copy's files into mutants/ without making their folders.
+    (MUTANTS / "docs" / "examples").mkdir(parents=True, exist_ok=True)
+    TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
+    TEMPLATE.unlink(missing_ok=True)
+    subprocess.run(
+        [sys.executable, "backend/manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{TEMPLATE}"},
+        check=True,
+    )
+
+
+def run(apps: list[str]) -> None:
+    """Mutate the rule modules of `apps` and test each mutant against the tests reaching it."""
+    unknown = sorted(set(apps) - set(MODULES))
+    if unknown:
+        sys.exit(f"Unknown apps {unknown}: choose among {sorted(MODULES)}.")
+    prepare()
+    names = [f"{path[:-3].replace('/', '.')}.*" for app in apps for path in MODULES[app]]
+    started = time.monotonic()
+    log = ROOT / "var" / "mutants.log"
+    with log.open("w", encoding="utf-8") as out:
+        code = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mutmut",
+                "run",
+                "--max-children",
+                str(os.cpu_count() or 2),
+                *names,
+            ],
+            cwd=ROOT,
+            env={**os.environ, "TEST_DB_TEMPLATE": str(TEMPLATE)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        ).returncode
+    minutes = (time.monotonic() - started) / 60
+    print(f"mutmut ran {' '.join(apps)} in {minutes:.1f} min (log: {log.relative_to(ROOT)})")
+    if code != 0:
+        sys.exit(f"mutmut exited with {code}: see {log.relative_to(ROOT)}")
+    _record_time(apps, minutes)
+    report()
+
+
+def _record_time(apps: list[str], minutes: float) -> None:
+    times_path = MUTANTS / "wall-times.json"
+    times = json.loads(times_path.read_text()) if times_path.exists() else {}
+    times[" ".join(apps)] = round(minutes, 1)
+    times_path.write_text(json.dumps(times, indent=1))
+
+
+def _results(path: str) -> dict[str, int | None]:
+    meta = MUTANTS / "src" / f"{path}.meta"
+    if not meta.exists():
+        return {}
+    return dict(json.loads(meta.read_text())["exit_code_by_key"])
+
+
+def _diff(name: str) -> str:
+    """The changed line of a mutant, as `- old` / `+ new` (from `mutmut show`)."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    lines = [
+        line
+        for line in shown.splitlines()
+        if re.match(r"^[-+] ", line) or re.match(r"^[-+]\s+\S", line)
+    ]
+    lines = [line for line in lines if not line.startswith(("---", "+++"))]
+    return " / ".join(re.sub(r"\s+", " ", line).strip() for line in lines)
+
+
+def report() -> None:
+    """Write the figures per module and the surviving mutants into docs/testing.md."""
+    rows = []
+    survivors = []
+    for paths in MODULES.values():
+        for path in paths:
+            results = _results(path)
+            if not results:
+                continue
+            counts = Counter(status_by_exit_code[code] for code in results.values())
+            rows.append(
+                f"| `{path}` | {len(results)} | {counts['killed']} | {counts['survived']} "
+                f"| {counts['timeout']} | {counts['no tests']} | {counts['not checked']} |"
+            )
+            survivors += sorted(
+                (name for name, code in results.items() if code == 0),
+                key=lambda n: (n.rpartition("__mutmut_")[0], int(n.rpartition("_")[2])),
+            )
+    times_path = MUTANTS / "wall-times.json"
+    times = json.loads(times_path.read_text()) if times_path.exists() else {}
+    lines = [
+        BEGIN,
+        "",
+        "| module | mutants | killed | survived | timeout | no tests | not run |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+        "",
+        "Wall time: "
+        + (
+            "; ".join(f'`make mutants MUTANTS="{apps}"` {m} min' for apps, m in times.items())
+            or "not measured"
+        )
+        + ".",
+        "",
+        f"Surviving mutants ({len(survivors)}):",
+        "",
+    ]
+    lines += [f"- `{name}`: `{_diff(name)}`" for name in survivors]
+    lines += ["", END]
+    text = DOC.read_text(encoding="utf-8")
+    section = "\n".join(lines)
+    if BEGIN in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + section + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"{DOC.relative_to(ROOT)}: {len(survivors)} surviving mutants listed")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "run":
+        run(sys.argv[2:] or list(MODULES))
+    elif sys.argv[1:] == ["report"]:
+        report()
+    else:
+        sys.exit(__doc__)
