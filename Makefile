@@ -84,8 +84,10 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	cd backend && ../$(VENV)/bin/mypy --config-file ../pyproject.toml .
 
+# The suite on both cores of the machine (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 schema: install
 	$(MANAGE) spectacular --lang en --validate --fail-on-warn --file api_schema/openapi.yaml

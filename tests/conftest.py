@@ -166,7 +166,9 @@ def on_postgres() -> bool:
 # The shared cache of production, for the tests that prove what holds across processes
 # (sign-in counts, kept answers). Outside CI a machine without Redis skips them; under
 # CI=true a missing Redis fails them, as a missing Chromium does.
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+# Each pytest-xdist worker its own database (14, 15, …), since a test empties it.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", f"redis://127.0.0.1:6379/{14 + _WORKER}")
 
 
 def _redis_reachable() -> bool:
