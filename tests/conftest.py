@@ -168,7 +168,7 @@ def on_postgres() -> bool:
 # CI=true a missing Redis fails them, as a missing Chromium does.
 # Each pytest-xdist worker its own database (14, 15, …), since a test empties it.
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", f"redis://127.0.0.1:6379/{14 + _WORKER}")
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL") or f"redis://127.0.0.1:6379/{14 + _WORKER}"
 
 
 def _redis_reachable() -> bool:
