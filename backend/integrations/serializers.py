@@ -1,8 +1,10 @@
 """Representations of partner clients."""
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from api.fields import StrictCharField
@@ -112,7 +114,23 @@ class CompletionBulkItemSerializer(serializers.Serializer[Any]):
     completed_on = serializers.DateField(required=False)
 
     def validate_completed_on(self, value: dt.date) -> dt.date:
-        return completion_date_checked(value)
+        return completion_date_checked(value, self._today)
+
+    @cached_property
+    def _today(self) -> dt.date:
+        """Today, read once for the items of a push (4 µs an item read each time)."""
+        return timezone.localdate()
+
+    @cached_property
+    def _rules(self) -> tuple[dict[str, Any], bool]:
+        """This serializer's `validate_<field>` rules, and whether it has a `validate`."""
+        names: list[str] = list(self.fields.keys())
+        rules = {
+            name: getattr(self, f"validate_{name}")
+            for name in names
+            if hasattr(self, f"validate_{name}")
+        }
+        return rules, type(self).validate is not serializers.Serializer.validate
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         """A plainly valid item is taken as it is: the fields' checks cost about 70 µs an
@@ -124,12 +142,12 @@ class CompletionBulkItemSerializer(serializers.Serializer[Any]):
     def within_rules(self, item: dict[str, Any]) -> dict[str, Any] | None:
         """The item through this serializer's own rules (`validate_<field>`, then
         `validate`), as the fields' path applies them; None if one refuses it."""
+        rules, validates = self._rules
         try:
-            for name, value in item.items():
-                rule = getattr(self, f"validate_{name}", None)
-                if rule is not None:
-                    item[name] = rule(value)
-            return dict(self.validate(item))
+            for name, rule in rules.items():
+                if name in item:
+                    item[name] = rule(item[name])
+            return dict(self.validate(item)) if validates else item
         except serializers.ValidationError:
             return None
 
