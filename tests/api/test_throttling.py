@@ -234,22 +234,14 @@ def parallel_wrong_attempts(attempts: int) -> tuple[list[int], int]:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_parallel_wrong_attempts_are_checked_exactly_limit_times_in_the_database(settings):
-    """On PostgreSQL (the suite's second CI run): real concurrent transactions."""
+@pytest.mark.parametrize("counter", ["database", "redis"])
+def test_parallel_wrong_attempts_are_checked_exactly_limit_times(request, settings, counter):
+    """On PostgreSQL (the suite's second CI run): real concurrent transactions, counted in
+    the database (no shared cache) and in Redis."""
     if not on_postgres():
         pytest.skip("Concurrent transactions are proven on PostgreSQL (CI's second run).")
-    settings.SIGN_IN_FAILURES = (5, 900)
-    User.objects.create_user("target", password="Correct-horse-battery-9")
-    statuses, checked = parallel_wrong_attempts(30)
-    assert checked == 5
-    assert sorted(statuses) == [401] * 5 + [429] * 25
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_parallel_wrong_attempts_are_checked_exactly_limit_times_in_redis(settings, redis_cache):
-    if not on_postgres():
-        pytest.skip("Concurrent transactions are proven on PostgreSQL (CI's second run).")
+    if counter == "redis":
+        request.getfixturevalue("redis_cache")
     settings.SIGN_IN_FAILURES = (5, 900)
     User.objects.create_user("target", password="Correct-horse-battery-9")
     statuses, checked = parallel_wrong_attempts(30)

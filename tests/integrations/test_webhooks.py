@@ -33,6 +33,29 @@ from training.services import session_confirm
 SECRET = "a-long-shared-secret-for-tests"
 
 
+def assert_confirmation_received(receiver, delivery, session, external_id, before, after):  # type: ignore[no-untyped-def]
+    """The receiver got one signed `session.confirmed` delivery whose body is the one built
+    here, its `occurred_at` between `before` and `after`."""
+    (received,) = receiver.received
+    body = received.pop("body")
+    assert received == {
+        "event": "session.confirmed",
+        "delivery": str(delivery.pk),
+        "content_type": "application/json",
+        "valid": True,
+    }
+    assert before <= dt.datetime.fromisoformat(body.pop("occurred_at")) <= after
+    assert body == {
+        "event": "session.confirmed",
+        "session": {
+            "id": session.pk,
+            "external_id": external_id,
+            "status": "confirmed",
+            "cancel_reason": "",
+        },
+    }
+
+
 class Receiver:
     """An HTTP endpoint on 127.0.0.1 that checks signatures like a partner would."""
 
@@ -143,24 +166,7 @@ class TestDeliveries:
             0,
         )  # queued: the request did not wait for it
         assert deliver_webhook.call(delivery.pk) == "delivered"
-        (received,) = receiver.received
-        body = received.pop("body")
-        assert received == {
-            "event": "session.confirmed",
-            "delivery": str(delivery.pk),
-            "content_type": "application/json",
-            "valid": True,
-        }
-        assert before <= dt.datetime.fromisoformat(body.pop("occurred_at")) <= after
-        assert body == {
-            "event": "session.confirmed",
-            "session": {
-                "id": session.pk,
-                "external_id": "S-1",
-                "status": "confirmed",
-                "cancel_reason": "",
-            },
-        }
+        assert_confirmation_received(receiver, delivery, session, "S-1", before, after)
         listed = client_for(partner).get(f"/api/v1/webhooks/{hook['id']}/deliveries/").json()
         assert [(d["status"], d["attempts"], d["last_status_code"]) for d in listed["results"]] == [
             ("delivered", 1, 200)
@@ -291,24 +297,7 @@ class TestTheWorker:
             1,
             200,
         )
-        (received,) = receiver.received
-        body = received.pop("body")
-        assert received == {
-            "event": "session.confirmed",
-            "delivery": str(delivery.pk),
-            "content_type": "application/json",
-            "valid": True,
-        }
-        assert before <= dt.datetime.fromisoformat(body.pop("occurred_at")) <= after
-        assert body == {
-            "event": "session.confirmed",
-            "session": {
-                "id": session.pk,
-                "external_id": "S-9",
-                "status": "confirmed",
-                "cancel_reason": "",
-            },
-        }
+        assert_confirmation_received(receiver, delivery, session, "S-9", before, after)
 
     def test_a_transaction_rolled_back_queues_nothing(self, receiver):
         partner = PartnerUserFactory()
