@@ -172,6 +172,74 @@ class TestDeliveries:
             ("delivered", 1, 200)
         ]
 
+    def test_each_event_names_the_record_it_is_about(self, django_capture_on_commit_callbacks):
+        from tests.factories import EnrolmentFactory, TrainerUserFactory
+
+        partner = PartnerUserFactory()
+        subscribe(
+            partner,
+            "https://hooks.example.org/parcours",
+            ["enrolment.cancelled", "enrolment.promoted", "completion.recorded"],
+        )
+        session = SessionFactory(organiser=partner.partner_centre, capacity=1, status="confirmed")
+        leaving = EnrolmentFactory(session=session)
+        waiting = EnrolmentFactory(session=session, status="waitlisted")
+        trainer = TrainerUserFactory()
+        session.trainers.add(trainer.trainer)
+        with django_capture_on_commit_callbacks(execute=True):
+            cancelled = client_for(CoordinatorFactory()).post(
+                f"/api/v1/enrolments/{leaving.pk}/cancel/"
+            )
+            recorded = client_for(trainer).post(
+                "/api/v1/completions/",
+                {
+                    "provider": waiting.provider_id,
+                    "module": session.module_id,
+                    "session": session.pk,
+                    "outcome": "completed",
+                },
+                format="json",
+            )
+        assert (cancelled.status_code, recorded.status_code) == (200, 201), recorded.json()
+        named = {
+            d.event: {key: d.payload[key] for key in d.payload if key not in ("occurred_at",)}
+            for d in WebhookDelivery.objects.all()
+        }
+        assert named == {
+            "enrolment.cancelled": {
+                "event": "enrolment.cancelled",
+                "enrolment": {
+                    "id": leaving.pk,
+                    "external_id": None,
+                    "session": session.pk,
+                    "provider": leaving.provider_id,
+                    "status": "cancelled",
+                },
+            },
+            "enrolment.promoted": {
+                "event": "enrolment.promoted",
+                "enrolment": {
+                    "id": waiting.pk,
+                    "external_id": None,
+                    "session": session.pk,
+                    "provider": waiting.provider_id,
+                    "status": "enrolled",
+                },
+            },
+            "completion.recorded": {
+                "event": "completion.recorded",
+                "completion": {
+                    "id": recorded.json()["id"],
+                    "external_id": None,
+                    "session": session.pk,
+                    "provider": waiting.provider_id,
+                    "module": session.module_id,
+                    "outcome": "completed",
+                    "voided": False,
+                },
+            },
+        }
+
     def test_failures_are_retried_with_back_off_then_given_up(
         self, receiver, django_capture_on_commit_callbacks, time_machine
     ):

@@ -279,3 +279,171 @@ class TestPurge:
         recently(long_ago)
         call_command("purge_inactive", "--days", "1095", stdout=StringIO())
         assert Provider.objects.get(pk=provider.pk).erased_at is not None
+
+
+class TestExportDocument:
+    """The export is the whole document, field for field and in a stable order: each list
+    by date, then by id, so two exports of the same records are the same file."""
+
+    def test_every_field_of_every_record_and_their_order(self, db, time_machine):
+        from privacy.services import provider_export
+
+        from tests.factories import LearningPathFactory, ModuleCompetencyFactory
+
+        now = timezone.now().replace(microsecond=0)
+        time_machine.move_to(now, tick=False)
+        user = ProviderUserFactory(username="ewen.morvan", first_name="Ewen", last_name="Morvan")
+        User.objects.filter(pk=user.pk).update(last_login=now - dt.timedelta(hours=2))
+        provider = user.provider
+        path = LearningPathFactory(code="WEB")
+        provider.assigned_paths.add(path)
+        taught = ModuleCompetencyFactory(competency__code="FACEBOOK", level=3)
+        facebook, module = taught.competency, taught.module
+        twitter = CompetencyFactory(code="TWITTER")
+        # Written in the reverse of their dates: the export orders by date, not by id.
+        later = now - dt.timedelta(days=1)
+        earlier = now - dt.timedelta(days=5)
+        for competency, level, comment, when in (
+            (twitter, 1, "", later),
+            (facebook, 2, "Une page", earlier),
+        ):
+            self_assessments_create(
+                provider=provider,
+                ratings=[{"competency": competency, "level": level, "comment": comment}],
+                assessed_at=when,
+                actor=None,
+            )
+        first_rating, second_rating = SelfAssessment.objects.filter(provider=provider).order_by(
+            "assessed_at"
+        )
+        second_enrolment = EnrolmentFactory(provider=provider)
+        first_enrolment = EnrolmentFactory(provider=provider, status="cancelled")
+        Enrolment.objects.filter(pk=first_enrolment.pk).update(
+            created_at=earlier, cancelled_at=later
+        )
+        second_completion = CompletionFactory(
+            provider=provider, module=module, completed_on=later.date()
+        )
+        first_completion = CompletionFactory(
+            provider=provider,
+            session=second_enrolment.session,
+            module=second_enrolment.session.module,
+            completed_on=earlier.date(),
+            outcome="absent",
+            voided_at=now,
+            void_reason="Wrong person",
+        )
+        provider.refresh_from_db()
+        user.refresh_from_db()
+
+        assert provider_export(provider=provider) == {
+            "exported_at": now,
+            "provider": {
+                "id": provider.pk,
+                "first_name": provider.first_name,
+                "last_name": provider.last_name,
+                "email": provider.email,
+                "phone": "",
+                "business": provider.business.name,
+                "shares_progress_with_partners": False,
+                "assigned_paths": ["WEB"],
+                "created_at": provider.created_at,
+                "updated_at": provider.updated_at,
+                "erased_at": None,
+            },
+            "login": {
+                "username": "ewen.morvan",
+                "email": user.email,
+                "first_name": "Ewen",
+                "last_name": "Morvan",
+                "role": "provider",
+                "is_active": True,
+                "date_joined": user.date_joined,
+                "last_login": now - dt.timedelta(hours=2),
+            },
+            "self_assessments": [
+                {
+                    "id": first_rating.pk,
+                    "competency__code": "FACEBOOK",
+                    "level": 2,
+                    "comment": "Une page",
+                    "assessed_at": earlier,
+                },
+                {
+                    "id": second_rating.pk,
+                    "competency__code": "TWITTER",
+                    "level": 1,
+                    "comment": "",
+                    "assessed_at": later,
+                },
+            ],
+            "levels": [
+                {
+                    "competency__code": "FACEBOOK",
+                    "level": 2,
+                    "assessed_at": earlier,
+                    "evidenced_level": 3,
+                    "target_level": None,
+                },
+                {
+                    "competency__code": "TWITTER",
+                    "level": 1,
+                    "assessed_at": later,
+                    "evidenced_level": None,
+                    "target_level": None,
+                },
+            ],
+            "enrolments": [
+                {
+                    "id": first_enrolment.pk,
+                    "session_id": first_enrolment.session_id,
+                    "status": "cancelled",
+                    "created_at": earlier,
+                    "cancelled_at": later,
+                },
+                {
+                    "id": second_enrolment.pk,
+                    "session_id": second_enrolment.session_id,
+                    "status": "enrolled",
+                    "created_at": now,
+                    "cancelled_at": None,
+                },
+            ],
+            "completions": [
+                {
+                    "id": first_completion.pk,
+                    "module__code": second_enrolment.session.module.code,
+                    "session_id": second_enrolment.session_id,
+                    "outcome": "absent",
+                    "completed_on": earlier.date(),
+                    "source": "trainer",
+                    "voided_at": now,
+                    "void_reason": "Wrong person",
+                },
+                {
+                    "id": second_completion.pk,
+                    "module__code": module.code,
+                    "session_id": None,
+                    "outcome": "completed",
+                    "completed_on": later.date(),
+                    "source": "trainer",
+                    "voided_at": None,
+                    "void_reason": "",
+                },
+            ],
+            "partner_ids": [],
+        }
+
+    def test_a_provider_without_business_or_login_is_exported_too(self, db):
+        from privacy.services import provider_export
+
+        from tests.factories import ProviderFactory
+
+        provider = ProviderFactory(business=None)
+        document = provider_export(provider=provider)
+        assert document["provider"]["business"] is None
+        assert document["login"] is None
+        body = client_for(CoordinatorFactory()).get(f"/api/v1/providers/{provider.pk}/export/")
+        assert body.status_code == 200
+        assert body.json()["login"] is None
+        assert body.json()["provider"]["business"] is None

@@ -182,6 +182,16 @@ class TestCancelling:
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "already_cancelled"
 
+    @pytest.mark.parametrize("status", ["cancelled", "completed"])
+    def test_an_enrolment_of_a_closed_session_cannot_be_cancelled(self, status):
+        session = SessionFactory(status=status, cancel_reason="x" if status == "cancelled" else "")
+        enrolment = EnrolmentFactory(session=session)
+        response = client_for(CoordinatorFactory()).post(f"{URL}{enrolment.pk}/cancel/")
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["code"] == "not_open"
+        enrolment.refresh_from_db()
+        assert (enrolment.status, enrolment.cancelled_at) == (EnrolmentStatus.ENROLLED, None)
+
     def test_after_cancelling_the_provider_may_enrol_again(self):
         user = ProviderUserFactory()
         enrolment = EnrolmentFactory(provider=user.provider)
