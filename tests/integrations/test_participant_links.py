@@ -145,7 +145,8 @@ def test_a_coordinator_may_confirm_and_a_refused_link_keeps_the_centre_out(world
     assert renamed.json()["results"][0]["code"] == "participant_conflict"
     assert centre_reach(world)["profile"] == 404
     # A decided link is not decided again.
-    coordinator = client_for(CoordinatorFactory())
+    office = CoordinatorFactory()
+    coordinator = client_for(office)
     twice = coordinator.post(f"{LINKS}{link.pk}/confirm/")
     assert twice.status_code == 400
     assert twice.json()["errors"][0]["code"] == "already_decided"
@@ -158,6 +159,7 @@ def test_a_coordinator_may_confirm_and_a_refused_link_keeps_the_centre_out(world
     assert confirmed.status_code == 200
     pending.refresh_from_db()
     assert (pending.status, pending.decided_at is not None) == ("confirmed", True)
+    assert pending.decided_by == office
 
 
 def test_a_provider_sees_and_decides_only_their_own_links(world):

@@ -4,6 +4,7 @@ import base64
 
 import pytest
 from django.test import Client
+from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
 from integrations.models import PartnerClient
@@ -95,6 +96,12 @@ class TestPartnerClients:
         assert response.json()["is_active"] is False
         assert api.get("/api/v1/sessions/").status_code == 401
         assert get_token(created["client_id"], created["client_secret"]).status_code == 401
+        # Each lock holds alone: the tokens are gone, the secret changed, the login disabled.
+        client = PartnerClient.objects.select_related("application__user").get(pk=created["id"])
+        assert not AccessToken.objects.filter(application=client.application).exists()
+        assert client.application.user is not None
+        assert client.application.user.is_active is False
+        assert client.revoked_at is not None
 
     def test_only_partner_centres_get_clients(self):
         response = client_for(CoordinatorFactory()).post(

@@ -179,7 +179,12 @@ class TestDeliveries:
         subscribe(
             partner,
             "https://hooks.example.org/parcours",
-            ["enrolment.cancelled", "enrolment.promoted", "completion.recorded"],
+            [
+                "enrolment.cancelled",
+                "enrolment.promoted",
+                "completion.recorded",
+                "completion.voided",
+            ],
         )
         session = SessionFactory(organiser=partner.partner_centre, capacity=1, status="confirmed")
         leaving = EnrolmentFactory(session=session)
@@ -201,6 +206,13 @@ class TestDeliveries:
                 format="json",
             )
         assert (cancelled.status_code, recorded.status_code) == (200, 201), recorded.json()
+        with django_capture_on_commit_callbacks(execute=True):
+            voided = client_for(trainer).post(
+                f"/api/v1/completions/{recorded.json()['id']}/void/",
+                {"reason": "Wrong person"},
+                format="json",
+            )
+        assert voided.status_code == 200, voided.json()
         named = {
             d.event: {key: d.payload[key] for key in d.payload if key not in ("occurred_at",)}
             for d in WebhookDelivery.objects.all()
@@ -236,6 +248,18 @@ class TestDeliveries:
                     "module": session.module_id,
                     "outcome": "completed",
                     "voided": False,
+                },
+            },
+            "completion.voided": {
+                "event": "completion.voided",
+                "completion": {
+                    "id": recorded.json()["id"],
+                    "external_id": None,
+                    "session": session.pk,
+                    "provider": waiting.provider_id,
+                    "module": session.module_id,
+                    "outcome": "completed",
+                    "voided": True,
                 },
             },
         }

@@ -11,6 +11,7 @@ from audit.models import AuditEvent, Redaction
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from privacy.services import provider_erase
 from rest_framework.test import APIClient
 
 from integrations.models import Participant
@@ -447,3 +448,75 @@ class TestExportDocument:
         assert body.status_code == 200
         assert body.json()["login"] is None
         assert body.json()["provider"]["business"] is None
+
+
+class TestErasureDetails:
+    def test_a_login_with_nothing_but_its_username_is_erased_too(self, db):
+        """A login with no names or e-mail, no usable password and disabled still carries its
+        username: it is not taken for one erased before."""
+        login = ProviderUserFactory(username="jean.dupont", first_name="", last_name="", email="")
+        login.set_unusable_password()
+        login.is_active = False
+        login.save()
+        provider_erase(provider=login.provider)
+        login.refresh_from_db()
+        assert (login.username, login.is_active) == (f"erased-{login.pk}", False)
+
+    def test_the_trail_of_a_login_keeps_its_shape_and_loses_its_values(self, person):
+        """A personal field's `[before, after]` becomes `(erased)` where it held a value and
+        stays empty where it was empty; the other fields are kept as they were; a text of
+        the person's found in any other field of their events is erased too."""
+        from types import SimpleNamespace
+
+        from audit.context import current_request
+        from audit.services import ERASED, audit_events_insert
+
+        person.first_name = ""
+        person.email = "bureau@office-de-tourisme.example"  # quotes no other value of theirs
+        person.save()
+        coordinator = CoordinatorFactory()
+        patched = client_for(coordinator).patch(
+            f"/api/v1/accounts/{person.pk}/",
+            {"first_name": "Marie", "email": "contact@camping-des-pins.example"},
+            format="json",
+        )
+        assert patched.status_code == 200, patched.json()
+        update = AuditEvent.objects.filter(
+            record_type="accounts.user", record_id=person.pk, action="updated"
+        ).latest("pk")
+        assert update.changes["first_name"] == ["", "Marie"]
+        created = AuditEvent.objects.get(
+            record_type="accounts.user", record_id=person.pk, action="created"
+        )
+        role = created.changes["role"]
+        # An event of the person's own whose free text quotes them.
+        serving = current_request.set(SimpleNamespace(user=person, auth=None))  # type: ignore[arg-type]
+        try:
+            audit_events_insert(
+                events=[("training.enrolment", 1, "updated", {"note": ["", "Dixit Kerjean"]})]
+            )
+        finally:
+            current_request.reset(serving)
+
+        provider_erase(provider=person.provider)
+
+        update.refresh_from_db()
+        assert update.changes["first_name"] == ["", ERASED]
+        assert update.changes["email"] == [ERASED, ERASED]
+        created.refresh_from_db()
+        assert created.changes["role"] == role
+        quoted = AuditEvent.objects.get(record_type="training.enrolment", actor_id=person.pk)
+        assert quoted.changes == {"note": ["", ERASED]}
+        assert quoted.actor == f"erased-{person.pk}"
+
+    def test_a_provider_erased_long_ago_is_not_erased_again(self, person):
+        provider_erase(provider=person.provider)
+        long_ago = timezone.now() - dt.timedelta(days=1200)
+        Provider.objects.filter(pk=person.provider.pk).update(updated_at=long_ago)
+        SelfAssessment.objects.filter(provider=person.provider).update(assessed_at=long_ago)
+        Enrolment.objects.filter(provider=person.provider).update(updated_at=long_ago)
+        Completion.objects.filter(provider=person.provider).update(updated_at=long_ago)
+        User.objects.filter(pk=person.pk).update(last_login=long_ago)
+        out = StringIO()
+        call_command("purge_inactive", "--days", "1095", "--dry-run", stdout=out)
+        assert out.getvalue().startswith("0 provider(s)")
