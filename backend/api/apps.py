@@ -11,7 +11,7 @@ class ApiConfig(AppConfig):
         from django.db.models import Field, ForeignObject
 
         from api import authentication
-        from api.sql import AnyOf
+        from common.sql import AnyOf
 
         authentication.connect()
         # Related fields have lookups of their own, which a lookup of Field's does not reach.

@@ -1,11 +1,11 @@
-"""api/sql.py: the `any` lookup and the ids subquery select what `in` would, on SQLite and
+"""common/sql.py: the `any` lookup and the ids subquery select what `in` would, on SQLite and
 PostgreSQL, and PostgreSQL gets their values as one array parameter."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.sql import ids_subquery
+from common.sql import ids_subquery
 from people.models import Provider
 from tests.factories import ProviderFactory
 from training.models import Completion
