@@ -7,8 +7,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Role, User
+from accounts.models import User
 from catalogue import models as catalogue
+from common.roles import Role
 from people import models as people
 from training import models as training
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import User
+from common.roles import Role
 from people.models import Organisation, OrganisationKind, Provider, Trainer
 
 DEMO_PASSWORD = "parcours-demo"

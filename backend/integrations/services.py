@@ -9,8 +9,9 @@ from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 
-from accounts.models import Role, User
+from accounts.models import User
 from api.errors import DomainError
+from common.roles import Role
 from integrations.models import LinkStatus, Participant, PartnerClient
 from people.models import Organisation
 

@@ -18,17 +18,11 @@ from api.openapi import (
     ErrorResponse422Serializer,
     ErrorResponse429BulkSerializer,
 )
-from api.permissions import (
-    COORDINATOR,
-    PARTNER,
-    PROVIDER,
-    IsCoordinator,
-    RolePermission,
-    role_of,
-)
+from api.permissions import IsCoordinator, RolePermission
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from common.memory import collector_paused
+from common.roles import COORDINATOR, PARTNER, PROVIDER, role_of
 from integrations import services, services_bulk
 from integrations.idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, idempotent
 from integrations.models import LinkStatus, Participant, PartnerClient, WebhookSubscription

@@ -8,7 +8,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from api.errors import DomainError
-from common.sql import json_param, json_rows
+from common.sql import any_of, json_param, json_rows
 from people.models import Organisation, Provider
 from training.models import (
     CancelCause,
@@ -337,7 +337,7 @@ def completions_replace(
     now = timezone.now()
     if voids:
         voided = Completion.objects.filter(
-            pk__any=[completion.pk for completion in voids], voided_at__isnull=True
+            any_of("pk", [completion.pk for completion in voids]), voided_at__isnull=True
         ).update(voided_at=now, voided_by=actor, void_reason=reason, updated_at=now)
         if voided != len(voids):
             raise IntegrityError("A record was voided by a concurrent write.")
