@@ -83,6 +83,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	cd backend && ../$(VENV)/bin/mypy --config-file ../pyproject.toml .
+	PYTHONPATH=backend $(VENV)/bin/lint-imports --no-cache
 
 # The suite on both cores of the machine (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= 2

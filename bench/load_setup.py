@@ -21,11 +21,12 @@ django.setup()
 
 import datetime as dt  # noqa: E402
 
-from accounts.models import Role, User  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
+from accounts.models import User  # noqa: E402
 from catalogue.models import Competency, Module  # noqa: E402
+from common.roles import Role  # noqa: E402
 from integrations.services import partner_client_create  # noqa: E402
 from people.models import Organisation, OrganisationKind, Provider  # noqa: E402
 from training.models import Funding, Session, SessionStatus  # noqa: E402

@@ -23,13 +23,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from accounts.models import Role, User  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
+from accounts.models import User  # noqa: E402
 from catalogue.models import Competency  # noqa: E402
+from common.roles import Role  # noqa: E402
 from integrations.models import Participant, PartnerClient  # noqa: E402
 from integrations.services import partner_client_create  # noqa: E402
 from people.models import Organisation, OrganisationKind, Provider  # noqa: E402

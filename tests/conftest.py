@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts.models import User
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts.models import User
 from tests.factories import CoordinatorFactory, UserFactory
 
 

@@ -4,11 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from accounts.models import Role, User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from accounts.models import User
 from catalogue import models as catalogue
+from common.roles import Role
 from people import models as people
 from training import models as training
 

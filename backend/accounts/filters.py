@@ -1,7 +1,8 @@
 """Filters on logins."""
 
-from accounts.models import Role, User
+from accounts.models import User
 from api.filters import ChoiceFilter, FilterSet
+from common.roles import Role
 
 
 class AccountFilter(FilterSet):

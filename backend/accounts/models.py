@@ -8,13 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.usernames import normalize, skeleton
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinateur·rice"
-    TRAINER = "trainer", "Formateur·rice"
-    PROVIDER = "provider", "Prestataire"
-    PARTNER = "partner", "Centre partenaire"
+from common.roles import Role
 
 
 class LoginManager(UserManager["User"]):

@@ -8,10 +8,11 @@ from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts import services
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.usernames import normalize
 from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
+from common.roles import Role
 from people.models import OrganisationKind
 
 LINK_FOR_ROLE = {Role.PROVIDER: "provider", Role.TRAINER: "trainer", Role.PARTNER: "partner_centre"}

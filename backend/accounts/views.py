@@ -24,9 +24,10 @@ from accounts.serializers import (
 )
 from accounts.sign_in_failures import FailedSignIns
 from api.openapi import ErrorResponse401Serializer
-from api.permissions import IsAuthenticated, IsCoordinator, role_of
+from api.permissions import IsAuthenticated, IsCoordinator
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN
+from common.roles import role_of
 
 PASSWORD_CODES = [
     "password_too_common",

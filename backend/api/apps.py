@@ -6,14 +6,3 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "API"
-
-    def ready(self) -> None:
-        from django.db.models import Field, ForeignObject
-
-        from api import authentication
-        from api.sql import AnyOf
-
-        authentication.connect()
-        # Related fields have lookups of their own, which a lookup of Field's does not reach.
-        Field.register_lookup(AnyOf)
-        ForeignObject.register_lookup(AnyOf)

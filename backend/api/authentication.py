@@ -23,7 +23,6 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
@@ -50,17 +49,13 @@ def _login_key(user_id: Any) -> str:
     return f"login-token:{user_id}"
 
 
-def forget_login(instance: Any, **kwargs: Any) -> None:
-    """A login was saved or removed: no process serves the login it kept any more."""
+def forget_login(user_id: Any) -> None:
+    """A login was saved or removed: no process serves the login it kept any more.
+
+    Called by the app that owns the logins (`accounts.receivers`) after each save or
+    removal of one."""
     if settings.LOGIN_CACHE_SECONDS:
-        tokens.replace_now_and_at_commit([_login_key(instance.pk)])
-
-
-def connect() -> None:
-    for signal in (post_save, post_delete):
-        signal.connect(
-            forget_login, sender=settings.AUTH_USER_MODEL, dispatch_uid=f"login-{signal}"
-        )
+        tokens.replace_now_and_at_commit([_login_key(user_id)])
 
 
 class SignedTokenAuthentication(JWTAuthentication):

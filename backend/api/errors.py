@@ -10,6 +10,7 @@ turns both, and deletes blocked by a reference, into that shape.
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -101,60 +102,32 @@ def _transient(exc: Exception) -> bool:
     return "database is locked" in str(exc)  # SQLite: another writer held it too long
 
 
-# Validation codes for rules a schema cannot express: they depend on other
-# records (an id that does not exist, a code already taken, a level outside the
-# scale of the competency's framework, an inactive module). Every other
-# validation code means the request broke a rule the schema states.
-BUSINESS_RULE_CODES = frozenset(
+# Validation codes for rules a schema cannot express: they depend on other records (an
+# id that does not exist, a code already taken, a level outside the scale of the
+# competency's framework, an inactive module). Every other validation code means the
+# request broke a rule the schema states. These are the ones DRF, Django and this
+# package raise; each app names its own in its AppConfig (`rule_codes`).
+PLUMBING_RULE_CODES = frozenset(
     {
         "does_not_exist",
         "unique",
-        "duplicate",
-        "out_of_scale",
-        "invalid_scale",
-        "in_use",
-        "inactive",
-        "wrong_framework",
         "null_characters_not_allowed",
-        # A report's period that ends before it starts.
-        "invalid_period",
-        # Password policy (common, similar to the username, all digits).
-        "password_too_common",
-        "password_too_similar",
-        "password_entirely_numeric",
-        "password_too_short",
-        "invalid_token",
-        # Rules across fields or against the current state.
-        "module_or_path",
-        # A field given at creation only (a login's password, set later only with a token).
-        "read_only",
-        "above_capacity",
-        "below_enrolled",
-        "ends_before_start",
-        "in_future",
-        "wrong_kind",
-        "invalid_parent",
-        "required_for_role",
-        "not_for_role",
-        "not_open",
-        "session_started",
-        "not_recordable",
-        "wrong_module",
-        "not_enrolled",
-        "invalid_transition",
-        "already_cancelled",
-        "already_voided",
-        "already_decided",
-        "one_provider",
         # A date-time at the very edge of the calendar, outside what can be stored.
         "overflow",
         # A query's date outside 1900-01-01..2200-12-31 (api.fields.EARLIEST_DAY, LATEST_DAY):
         # `format: date` cannot state a range.
         "out_of_range",
-        # A URL that JSON Schema's `uri` format admits but no server can be reached at.
-        "invalid_url",
     }
 )
+
+
+def business_rule_codes() -> frozenset[str]:
+    """Every validation code of a rule the schema cannot state: the plumbing's, and the
+    `rule_codes` of each installed app."""
+    codes = set(PLUMBING_RULE_CODES)
+    for config in apps.get_app_configs():
+        codes |= getattr(config, "rule_codes", frozenset())
+    return frozenset(codes)
 
 
 def _string_keys(detail: Any) -> Any:

@@ -1,36 +1,19 @@
 """Who may do what, in one place.
 
-Roles are carried by the user (`user.role`); a Django superuser has every
-coordinator right. This module reads them without importing any app.
+Roles are carried by the user (`user.role`), as the plain strings of `common.roles`;
+a Django superuser has every coordinator right. This module reads them without
+importing any app.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rest_framework import permissions
+
+from common.roles import ANONYMOUS, COORDINATOR, is_coordinator, role_of
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
-
-COORDINATOR = "coordinator"
-TRAINER = "trainer"
-PROVIDER = "provider"
-PARTNER = "partner"
-ANONYMOUS = "anonymous"
-
-
-def role_of(user: Any) -> str:
-    """The role a request acts with: a superuser acts as a coordinator."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ANONYMOUS
-    if user.is_superuser:
-        return COORDINATOR
-    return str(getattr(user, "role", ANONYMOUS))
-
-
-def is_coordinator(user: Any) -> bool:
-    """True for a coordinator login or a superuser."""
-    return role_of(user) == COORDINATOR
 
 
 class IsCoordinatorOrReadOnly(permissions.BasePermission):
@@ -89,7 +72,3 @@ class RolePermission(permissions.BasePermission):
         if role == ANONYMOUS and ANONYMOUS not in roles:
             return False  # DRF answers 401 for anonymous callers
         return role in roles
-
-
-ANY = frozenset({ANONYMOUS, COORDINATOR, TRAINER, PROVIDER, PARTNER})
-SIGNED_IN = frozenset({COORDINATOR, TRAINER, PROVIDER, PARTNER})

@@ -7,9 +7,9 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from api.sql import json_param, json_rows
 from audit.context import actor
 from audit.models import AuditEvent, Redaction
+from common.sql import json_param, json_rows
 
 INSERT = """
 INSERT INTO {table} (at, actor_id, actor, client, record_type, record_id, action, changes)
@@ -27,7 +27,7 @@ def audit_events_insert(*, events: list[Event]) -> None:
         return
     by = actor()
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    # The events reach the database as one JSON array (api.sql): a bulk_create of 2,000
+    # The events reach the database as one JSON array (common.sql): a bulk_create of 2,000
     # events sent eight lists that the driver quoted value by value (150 ms).
     sql = INSERT.format(table=AuditEvent._meta.db_table, rows=json_rows())
     with connection.cursor() as cursor:

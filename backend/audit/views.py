@@ -4,12 +4,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
 
 from api.pagination import CursorPagination
-from api.permissions import COORDINATOR, RolePermission
+from api.permissions import RolePermission
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN
 from audit.filters import AuditEventFilter
 from audit.models import AuditEvent
 from audit.serializers import AuditEventSerializer
+from common.roles import COORDINATOR
 
 
 class AuditPagination(CursorPagination):

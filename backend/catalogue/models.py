@@ -6,7 +6,7 @@ column; reading the plain name gives the active language, falling back to French
 
 Every level stored outside the scale itself (per-level descriptors, levels
 taught, prerequisites, path targets) must be a level of the competency's
-framework; database triggers (see `catalogue.dbguards`) refuse any other.
+framework; database triggers (`catalogue/migrations/0002_db_guards.py`) refuse any other.
 """
 
 from django.db import models

@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 
-from api.selectors import prefetch
 from catalogue.models import (
     Competency,
     CompetencyLevel,
@@ -14,6 +13,7 @@ from catalogue.models import (
     PathStep,
     PathTarget,
 )
+from common.selectors import prefetch
 
 
 def framework_list() -> QuerySet[Framework]:

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "audit",
+    "operations",
     "demo",
 ]
 
@@ -307,7 +308,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
-    # `?format=` chooses an export (csv, xlsx) on the views that offer one; see api.exports.
+    # `?format=` chooses an export (csv, xlsx) on the views that offer one; see common.exports.
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,

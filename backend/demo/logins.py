@@ -8,9 +8,10 @@ The trainer, provider and partner logins belong to people of the demo data set
 
 from dataclasses import dataclass
 
-from accounts.models import Role, User
 from django.db import transaction
 
+from accounts.models import User
+from common.roles import Role
 from people.models import Organisation, OrganisationKind, Provider, Trainer
 
 DEMO_PASSWORD = "parcours-demo"

@@ -4,13 +4,14 @@ decisions on a centre's links to its participants."""
 import secrets
 from typing import Any
 
-from accounts.models import Role, User
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 
+from accounts.models import User
 from api.errors import DomainError
+from common.roles import Role
 from integrations.models import LinkStatus, Participant, PartnerClient
 from people.models import Organisation
 

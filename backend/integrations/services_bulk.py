@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from catalogue.models import PathStep
+from common.sql import any_of
 from integrations.models import LinkStatus, Participant
 from people.models import Organisation, Provider
 from training import services as training
@@ -344,7 +345,7 @@ class _CompletionFacts:
         sessions: dict[str, Session] = {}
         session_modules: dict[int, dict[str, int]] = {}
         chosen = Session.objects.filter(
-            organiser=centre, external_id__any={item["session"] for item in items}
+            any_of("external_id", {item["session"] for item in items}), organiser=centre
         )
         for *values, code in chosen.values_list(*SESSION_FIELDS, "module__code"):
             session = _built(Session, dict(zip(SESSION_FIELDS, values, strict=True)), chosen.db)
@@ -368,7 +369,7 @@ class _CompletionFacts:
         unconfirmed: dict[str, str] = {}
         enrolled: set[tuple[int, int]] = set()
         named = Participant.objects.filter(
-            partner_centre=centre, external_id__any={item["participant"] for item in items}
+            any_of("external_id", {item["participant"] for item in items}), partner_centre=centre
         ).annotate(
             enrolment=FilteredRelation(
                 "provider__enrolments",
@@ -394,8 +395,8 @@ class _CompletionFacts:
             completion.external_id or "": completion
             for completion in _live_records(
                 Completion.objects.filter(
+                    any_of("external_id", {item["external_id"] for item in items}),
                     source_centre=centre,
-                    external_id__any={item["external_id"] for item in items},
                     external_id__isnull=False,  # the predicate of that unique index, stated
                     voided_at__isnull=True,
                 ),
@@ -436,7 +437,7 @@ class _CompletionFacts:
         return {
             (provider_id, module_id, session_id): pk
             for pk, provider_id, module_id, session_id in Completion.objects.filter(
-                provider_id__any=providers,
+                any_of("provider_id", providers),
                 module_id__in=modules,
                 session_id__in=sessions,
                 voided_at__isnull=True,

@@ -13,22 +13,16 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, as_serializer_error
 from rest_framework.views import APIView
 
-from api.memory import collector_paused
 from api.openapi import (
     ErrorResponse413Serializer,
     ErrorResponse422Serializer,
     ErrorResponse429BulkSerializer,
 )
-from api.permissions import (
-    COORDINATOR,
-    PARTNER,
-    PROVIDER,
-    IsCoordinator,
-    RolePermission,
-    role_of,
-)
+from api.permissions import IsCoordinator, RolePermission
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
+from common.memory import collector_paused
+from common.roles import COORDINATOR, PARTNER, PROVIDER, role_of
 from integrations import services, services_bulk
 from integrations.idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, idempotent
 from integrations.models import LinkStatus, Participant, PartnerClient, WebhookSubscription
@@ -108,7 +102,7 @@ class BulkView(APIView):
 
     def post(self, request: Request) -> Response:
         # A push parses, checks and writes thousands of small objects, none in a cycle:
-        # the collector would walk them again and again (see api.memory).
+        # the collector would walk them again and again (see common.memory).
         with collector_paused():
             return self._push(request)
 

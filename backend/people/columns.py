@@ -1,7 +1,7 @@
 """The columns of the providers' spreadsheet export (the fields the JSON list shows)."""
 
-from api.exports import Column
-from api.labels import Label
+from common.exports import Column
+from common.labels import Label
 
 PROVIDERS = [
     Column("id", Label(fr="Identifiant", en="Id")),

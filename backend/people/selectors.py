@@ -1,11 +1,11 @@
 """Reads of organisations, businesses, providers and trainers, scoped to the caller."""
 
+from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 
-from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
+from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Business, Organisation, Provider, Trainer
 
 
@@ -26,16 +26,23 @@ def provider_list(*, user: Any) -> QuerySet[Provider]:
         return queryset
     if role == PROVIDER and user.provider_id:
         return queryset.filter(pk=user.provider_id)
-    # Participants are read from enrolments themselves: filtering providers through a
-    # multi-valued relation would mix one provider's enrolments in different sessions.
-    enrolments = apps.get_model("training", "Enrolment").objects
-    if role == TRAINER and user.trainer_id:
-        taught = enrolments.filter(session__trainers=user.trainer_id).exclude(status="cancelled")
-        return queryset.filter(pk__in=taught.values("provider_id"))
-    if role == PARTNER and user.partner_centre_id:
-        theirs = enrolments.filter(session__organiser_id=user.partner_centre_id)
-        return queryset.filter(pk__in=theirs.values("provider_id"))
+    if role in (TRAINER, PARTNER) and _participants is not None:
+        return queryset.filter(pk__in=_participants(user))
     return queryset.none()
+
+
+# The participants a trainer or a partner centre sees are read from sessions and
+# enrolments, which training owns, a floor above people: training hands people that
+# read when it starts (`TrainingConfig.ready`), so people imports nothing of training.
+ParticipantIds = Callable[[Any], "QuerySet[Any]"]
+_participants: ParticipantIds | None = None
+
+
+def set_participants_read(read: ParticipantIds) -> None:
+    """Name the read giving the ids of the providers a trainer or a partner centre may
+    see (called once, by training)."""
+    global _participants
+    _participants = read
 
 
 def business_list(*, user: Any) -> QuerySet[Business]:

@@ -6,19 +6,12 @@ from django.db.models import QuerySet
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework.serializers import BaseSerializer
 
-from api.export_views import ExportMixin
 from api.pagination import ChangeFeedPagination
-from api.permissions import (
-    COORDINATOR,
-    PARTNER,
-    PROVIDER,
-    SIGNED_IN,
-    TRAINER,
-    RolePermission,
-    role_of,
-)
+from api.permissions import RolePermission
 from api.schema import crud_schema
 from api.viewsets import ModelViewSet, ScopedQuerysetMixin
+from common.export_views import ExportMixin
+from common.roles import COORDINATOR, PARTNER, PROVIDER, SIGNED_IN, TRAINER, role_of
 from people import columns, selectors
 from people.filters import BusinessFilter, OrganisationFilter, ProviderFilter, TrainerFilter
 from people.models import Business, Provider, Trainer

@@ -8,12 +8,12 @@ text, login or partner id left on it. Running it again changes nothing.
 import datetime as dt
 from typing import Any
 
-from accounts.models import User
-from audit.services import audit_event_add, audit_events_redact
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import User
+from audit.services import audit_event_add, audit_events_redact
 from integrations.models import Participant
 from people.models import Provider
 from progress.models import CurrentLevel, SelfAssessment

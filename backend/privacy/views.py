@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.filters import MAX_ID
-from api.permissions import COORDINATOR, PROVIDER, RolePermission
+from api.permissions import RolePermission
+from common.roles import COORDINATOR, PROVIDER
 from people.models import Provider
 from people.selectors import provider_list
 from privacy import services

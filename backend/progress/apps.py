@@ -6,6 +6,8 @@ class ProgressConfig(AppConfig):
 
     name = "progress"
     verbose_name = "Progression"
+    # Validation codes of this app's rules that a schema cannot state (api.errors).
+    rule_codes = frozenset({"out_of_scale", "inactive", "in_future", "one_provider"})
 
     def ready(self) -> None:
         from progress import receivers

@@ -15,9 +15,9 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from catalogue.models import CatalogueVersion
 from catalogue.snapshot import Snapshot, snapshot
+from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Provider
 from people.selectors import provider_list
 from progress import answers

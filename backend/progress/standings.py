@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import connection
 
-from api.sql import ids_subquery
+from common.sql import ids_subquery
 
 TABLE = "progress_currentlevel"
 

@@ -16,20 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.export_views import ExportMixin
 from api.filters import MAX_ID
 from api.pagination import CursorPagination
-from api.permissions import (
-    COORDINATOR,
-    PARTNER,
-    PROVIDER,
-    TRAINER,
-    IsAuthenticated,
-    RolePermission,
-    role_of,
-)
+from api.permissions import IsAuthenticated, RolePermission
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ScopedQuerysetMixin
+from common.export_views import ExportMixin
+from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.selectors import provider_of
 from progress import answers, columns, selectors, services
 from progress.filters import SelfAssessmentFilter

@@ -1,7 +1,7 @@
 """The fixed texts of reports, exports and charts, in French and English."""
 
-from api.labels import Label
 from catalogue.models import ModuleFormat
+from common.labels import Label
 from people.models import Sector
 from training.models import CancelCause
 

@@ -17,7 +17,6 @@ from django.db.models.functions import NullIf, RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from api.permissions import COORDINATOR, PARTNER, role_of
 from catalogue.models import (
     Competency,
     LearningPath,
@@ -26,6 +25,7 @@ from catalogue.models import (
     PathTarget,
     ProficiencyLevel,
 )
+from common.roles import COORDINATOR, PARTNER, role_of
 from people.models import Business, Organisation, Provider
 from progress.models import CurrentLevel, SelfAssessment
 from reports import tally

@@ -21,13 +21,14 @@ from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from api.exports import Column, export_response
-from api.labels import Label
-from api.memory import collector_paused
 from api.negotiation import IgnoreClientContentNegotiation
-from api.permissions import COORDINATOR, PARTNER, IsAuthenticated, role_of
+from api.permissions import IsAuthenticated
 from api.schema import CSV, XLSX
 from catalogue.models import ProficiencyLevel
+from common.exports import Column, export_response
+from common.labels import Label
+from common.memory import collector_paused
+from common.roles import COORDINATOR, PARTNER, role_of
 from progress import selectors as progress_selectors
 from reports import charts, selectors
 from reports.labels import CAUSES

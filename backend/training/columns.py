@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from api.export_views import translated
-from api.exports import Column
-from api.labels import Label
+from common.export_views import translated
+from common.exports import Column
+from common.labels import Label
 
 ID = Column("id", Label(fr="Identifiant", en="Id"))
 PROVIDER = [

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from api.permissions import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
+from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from training.models import (
     Completion,
     Enrolment,
@@ -105,3 +105,20 @@ def session_module_ids(session: Session) -> set[int]:
         return {session.module_id}
     assert session.path is not None
     return set(session.path.steps.values_list("module_id", flat=True))
+
+
+def participant_ids(user: Any) -> QuerySet[Any]:
+    """The ids of the providers a trainer or a partner centre may see (`provider_id`): the
+    participants of the sessions the trainer trains (not cancelled), or of the sessions
+    the centre organises. Read from enrolments themselves: filtering providers through a
+    multi-valued relation would mix one provider's enrolments in different sessions."""
+    role = role_of(user)
+    if role == TRAINER and user.trainer_id:
+        taught = Enrolment.objects.filter(session__trainers=user.trainer_id).exclude(
+            status=EnrolmentStatus.CANCELLED
+        )
+        return taught.values("provider_id")
+    if role == PARTNER and user.partner_centre_id:
+        theirs = Enrolment.objects.filter(session__organiser_id=user.partner_centre_id)
+        return theirs.values("provider_id")
+    return Enrolment.objects.none().values("provider_id")

@@ -8,7 +8,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from api.errors import DomainError
-from api.sql import json_param, json_rows
+from common.sql import any_of, json_param, json_rows
 from people.models import Organisation, Provider
 from training.models import (
     CancelCause,
@@ -283,7 +283,7 @@ def completion_void(*, completion: Completion, reason: str, actor: Any) -> Compl
     return completion
 
 
-# New records reach the database as one JSON array (api.sql), all created at the same
+# New records reach the database as one JSON array (common.sql), all created at the same
 # time: bulk_create prepared each of their values through its field (about 50 ms for
 # 1,000 records). `date(…)` reads an ISO date on both SQLite and PostgreSQL.
 INSERT_RECORDS = """
@@ -337,7 +337,7 @@ def completions_replace(
     now = timezone.now()
     if voids:
         voided = Completion.objects.filter(
-            pk__any=[completion.pk for completion in voids], voided_at__isnull=True
+            any_of("pk", [completion.pk for completion in voids]), voided_at__isnull=True
         ).update(voided_at=now, voided_by=actor, void_reason=reason, updated_at=now)
         if voided != len(voids):
             raise IntegrityError("A record was voided by a concurrent write.")

@@ -14,19 +14,12 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.settings import api_settings
 
-from api.export_views import ExportMixin
 from api.pagination import ChangeFeedPagination
-from api.permissions import (
-    ANY,
-    COORDINATOR,
-    PARTNER,
-    PROVIDER,
-    TRAINER,
-    RolePermission,
-    role_of,
-)
+from api.permissions import RolePermission
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
+from common.export_views import ExportMixin
+from common.roles import ANY, COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Provider
 from people.selectors import provider_of
 from training import columns, selectors, services

@@ -1,8 +1,8 @@
 """Logins: created by coordinators, signed in with tokens, deactivated; `me/`."""
 
 import pytest
-from accounts.models import User
 
+from accounts.models import User
 from tests.conftest import client_for
 from tests.factories import (
     CoordinatorFactory,

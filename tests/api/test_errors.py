@@ -266,3 +266,15 @@ class TestALostDatabase:
         assert response.json() == {"status": "ok", "database": "ok"}
         (new,) = backends()
         assert new != pid
+
+
+def test_business_rule_codes_gather_the_plumbing_and_every_app_own() -> None:
+    from django.apps import apps
+
+    from api.errors import PLUMBING_RULE_CODES, business_rule_codes
+
+    codes = business_rule_codes()
+    assert codes >= PLUMBING_RULE_CODES
+    for config in apps.get_app_configs():
+        assert codes >= getattr(config, "rule_codes", frozenset())
+    assert {"above_capacity", "invalid_period", "password_too_short", "invalid_url"} <= codes

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 import schemathesis
-from accounts.models import User
 from hypothesis import HealthCheck, settings
 from schemathesis.core import NOT_SET
 
+from accounts.models import User
 from api.parsers import MAX_DEPTH
 from tests.api.fuzzing import FUZZ_SETTINGS, call_and_validate, keep_test_connection, schema
 from tests.conftest import bearer

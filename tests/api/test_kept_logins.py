@@ -5,11 +5,11 @@ import datetime as dt
 import time
 
 import pytest
-from accounts.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts.models import User
 from api import authentication
 from tests.conftest import client_for
 from tests.factories import CoordinatorFactory

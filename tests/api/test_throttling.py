@@ -6,12 +6,12 @@ import threading
 from typing import Any
 
 import pytest
-from accounts.models import SignInFailure, User
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import caches
 from django.db import connection
 from rest_framework.test import APIClient
 
+from accounts.models import SignInFailure, User
 from tests.conftest import client_for, on_postgres
 from tests.factories import CoordinatorFactory, PartnerCentreFactory, ProviderUserFactory
 from tests.integrations.test_partner_clients import create_client, get_token

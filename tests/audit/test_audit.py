@@ -2,10 +2,10 @@
 append-only in the database; coordinators read it."""
 
 import pytest
-from audit.models import AuditEvent
 from django.db import transaction
 from django.db.utils import DatabaseError
 
+from audit.models import AuditEvent
 from progress.models import SelfAssessment
 from tests.conftest import client_for, on_postgres
 from tests.factories import (

@@ -4,10 +4,10 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from demo.dataset import CAPACITY, generate
 from django.core.management import call_command
 from django.db.models import Count, Max
 
+from demo.dataset import CAPACITY, generate
 from people.models import Business, Organisation, Provider
 from progress.models import CurrentLevel, SelfAssessment
 from reports import tally

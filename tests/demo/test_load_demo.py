@@ -1,9 +1,9 @@
 """The demo data set: complete, bilingual, and loadable any number of times."""
 
 import pytest
-from accounts.models import User
 from django.core.management import call_command
 
+from accounts.models import User
 from catalogue.models import Competency, Framework, LearningPath, Module
 
 

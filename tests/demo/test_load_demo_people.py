@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from accounts.models import Role, User
-from demo.people import FIXTURE
 from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import User
+from common.roles import Role
+from demo.people import FIXTURE
 from people.models import Business, Organisation, Provider, Sector, Trainer
 from progress.models import CurrentLevel, SelfAssessment
 from progress.selectors import provider_progress

@@ -6,14 +6,14 @@ import json
 from io import StringIO
 
 import pytest
-from accounts.models import User
-from audit.models import AuditEvent, Redaction
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from privacy.services import provider_erase
 from rest_framework.test import APIClient
 
+from accounts.models import User
+from audit.models import AuditEvent, Redaction
 from integrations.models import Participant
 from people.models import Provider
 from progress.models import CurrentLevel, SelfAssessment

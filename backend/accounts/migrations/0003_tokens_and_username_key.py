@@ -6,12 +6,53 @@ a username or look alike, the later one (by id) takes `<username>-<id>`: it stil
 in with its password under that name, which a coordinator can change.
 """
 
+import functools
+import unicodedata
+
+# Django names a model's manager by its import path in the migration state.
 import accounts.models
+from confusable_homoglyphs import confusables
 from django.db import migrations, models
 
-from accounts.usernames import normalize, skeleton
-
 MAX_LENGTH = 150
+
+# accounts.usernames as it was when this migration was written, frozen here: a migration
+# imports no application code.
+
+
+def normalize(username: str) -> str:
+    """The stored form of a username: NFKC, case-folded, then NFKC again (case folding
+    can leave a string that NFKC changes)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
+@functools.cache
+def _representatives() -> dict[str, str]:
+    """Each confusable character's class representative (characters of no class are
+    their own)."""
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.get(char, char) != char:
+            char = parent[char]
+        return char
+
+    for char, lookalikes in confusables.confusables_data.items():
+        if len(char) != 1:
+            continue
+        for lookalike in lookalikes:
+            other = lookalike["c"]
+            if len(other) == 1:
+                first, second = root(char), root(other)
+                if first != second:
+                    parent[max(first, second)] = min(first, second)
+    return {char: root(char) for char in parent}
+
+
+def skeleton(username: str) -> str:
+    """What a username looks like: equal for look-alikes (`аdmin`, `ａｄｍｉｎ`, `admin`)."""
+    representatives = _representatives()
+    return "".join(representatives.get(char, char) for char in normalize(username))
 
 
 def normalise_usernames(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from api.backups import BackupError, backup, counts_file
+from operations.backups import BackupError, backup, counts_file
 
 
 class Command(BaseCommand):

@@ -6,6 +6,7 @@ from typing import Any
 import orjson
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import F
 from django.db.models.lookups import In
 
 # The elements of a JSON array given as one parameter, as a table whose column `value` is
@@ -27,11 +28,17 @@ def json_rows() -> str:
     return JSON_ROWS[connection.vendor]
 
 
+def any_of(field: str, values: Iterable[Any]) -> "AnyOf":
+    """A filter the same as `field__in=values`, sent to PostgreSQL as one array parameter:
+    `Completion.objects.filter(any_of("pk", ids), voided_at__isnull=True)`."""
+    return AnyOf(F(field), list(values))
+
+
 class AnyOf(In):
-    """`field__any=values`, the same as `field__in=values` but sent to PostgreSQL as one
-    array parameter (`field = ANY(%s)`, which PostgreSQL plans as it plans `IN`). The
-    driver rewrites each `%s` of a query as `$n` in Python, about 6 ms for a thousand; a
-    bulk push names a thousand records."""
+    """`field IN values`, sent to PostgreSQL as one array parameter (`field = ANY(%s)`,
+    which PostgreSQL plans as it plans `IN`). The driver rewrites each `%s` of a query as
+    `$n` in Python, about 6 ms for a thousand; a bulk push names a thousand records. Used
+    through `any_of`: it is registered as no lookup."""
 
     lookup_name = "any"
 
@@ -40,7 +47,7 @@ class AnyOf(In):
             return super().process_rhs(compiler, connection)
         field = self.lhs.output_field
         values = [
-            field.get_db_prep_value(value, connection, prepared=True)
+            field.get_db_prep_value(value, connection, prepared=False)
             for value in dict.fromkeys(self.rhs)
             if value is not None
         ]

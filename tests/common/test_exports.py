@@ -16,8 +16,8 @@ from django.db import close_old_connections
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 
-from api.exports import Column, export_response
-from api.labels import Label
+from common.exports import Column, export_response
+from common.labels import Label
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

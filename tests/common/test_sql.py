@@ -1,11 +1,11 @@
-"""api/sql.py: the `any` lookup and the ids subquery select what `in` would, on SQLite and
+"""common/sql.py: `any_of` and the ids subquery select what `in` would, on SQLite and
 PostgreSQL, and PostgreSQL gets their values as one array parameter."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.sql import ids_subquery
+from common.sql import any_of, ids_subquery
 from people.models import Provider
 from tests.factories import ProviderFactory
 from training.models import Completion
@@ -21,34 +21,41 @@ def ids(queryset) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-class TestAnyLookup:
+class TestAnyOf:
     def test_selects_what_in_selects(self, providers):
         wanted = [providers[0].pk, providers[2].pk, providers[2].pk, None, 10**9]
-        assert ids(Provider.objects.filter(pk__any=wanted)) == ids(
+        assert ids(Provider.objects.filter(any_of("pk", wanted))) == ids(
             Provider.objects.filter(pk__in=wanted)
         )
-        assert ids(Provider.objects.filter(pk__any=wanted)) == [providers[0].pk, providers[2].pk]
+        assert ids(Provider.objects.filter(any_of("pk", wanted))) == [
+            providers[0].pk,
+            providers[2].pk,
+        ]
 
     def test_on_text_and_negated(self, providers):
         names = {"Bob", "Dee", "Zed"}
-        assert ids(Provider.objects.filter(first_name__any=names)) == [
+        assert ids(Provider.objects.filter(any_of("first_name", names))) == [
             providers[1].pk,
             providers[3].pk,
         ]
-        assert ids(Provider.objects.exclude(first_name__any=names)) == [
+        assert ids(Provider.objects.exclude(any_of("first_name", names))) == [
             providers[0].pk,
             providers[2].pk,
         ]
 
     def test_on_a_foreign_key(self, providers):
-        assert ids(Completion.objects.filter(provider_id__any=[p.pk for p in providers])) == []
-        assert list(Provider.objects.filter(pk__any=[]).values_list("pk", flat=True)) == []
-        assert list(Provider.objects.filter(pk__any=[None]).values_list("pk", flat=True)) == []
+        assert (
+            ids(Completion.objects.filter(any_of("provider_id", [p.pk for p in providers]))) == []
+        )
+        assert list(Provider.objects.filter(any_of("pk", [])).values_list("pk", flat=True)) == []
+        assert (
+            list(Provider.objects.filter(any_of("pk", [None])).values_list("pk", flat=True)) == []
+        )
 
     def test_one_parameter_on_postgresql(self, providers):
         wanted = [p.pk for p in providers]
         with CaptureQueriesContext(connection) as ctx:
-            assert ids(Provider.objects.filter(pk__any=wanted)) == sorted(wanted)
+            assert ids(Provider.objects.filter(any_of("pk", wanted))) == sorted(wanted)
         sql = ctx.captured_queries[0]["sql"]
         if connection.vendor == "postgresql":
             assert "= ANY(" in sql

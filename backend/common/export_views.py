@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from rest_framework import exceptions
 from rest_framework.request import Request
 
-from api.exports import FORMATS, Column, export_response
+from common.exports import FORMATS, Column, export_response
 
 CHUNK = 2000
 

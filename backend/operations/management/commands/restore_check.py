@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from api.backups import BackupError, restore_check
+from operations.backups import BackupError, restore_check
 
 
 class Command(BaseCommand):

@@ -24,7 +24,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from api.labels import Label
+from common.labels import Label
 
 FORMATS = ("csv", "xlsx")
 
