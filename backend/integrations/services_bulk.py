@@ -16,11 +16,12 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from catalogue.models import PathStep
+from catalogue.models import Module
 from integrations.models import LinkStatus, Participant
 from people.models import Organisation, Provider
 from training import services as training
 from training.models import Completion, Enrolment, EnrolmentStatus, Session, Source
+from training.selectors import modules_taught
 
 MAX_ITEMS = 1000
 # What an item is compared with, and what a voided record's events show (audit, webhooks):
@@ -325,7 +326,9 @@ class _CompletionFacts:
 
     centre: Organisation
     sessions: dict[str, Session]
-    session_modules: dict[int, dict[str, int]]
+    # By session id, the modules it teaches; and the modules the push names, by code.
+    taught: dict[int, set[int]]
+    modules: dict[str, int]
     participants: dict[str, int]
     # The centre's participants the push names whose link is not confirmed, by status.
     unconfirmed: dict[str, str]
@@ -340,27 +343,20 @@ class _CompletionFacts:
     def read(cls, centre: Organisation, items: list[dict[str, Any]]) -> "_CompletionFacts":
         # The sessions with only the columns deciding and the webhooks read (a push may
         # name hundreds, and their dates cost more to load than the rest of their rows),
-        # and what each teaches, by module code: its module, or its path's steps.
+        # what each teaches, and the modules the items name, by code.
         sessions: dict[str, Session] = {}
-        session_modules: dict[int, dict[str, int]] = {}
         chosen = Session.objects.filter(
             organiser=centre, external_id__any={item["session"] for item in items}
         )
-        for *values, code in chosen.values_list(*SESSION_FIELDS, "module__code"):
+        for values in chosen.values_list(*SESSION_FIELDS):
             session = _built(Session, dict(zip(SESSION_FIELDS, values, strict=True)), chosen.db)
             sessions[session.external_id or ""] = session
-            if session.module_id is not None:
-                session_modules[session.pk] = {code: session.module_id}
-        paths = {s.path_id for s in sessions.values() if s.path_id}
-        if paths:
-            steps: dict[int, dict[str, int]] = {}
-            for path_id, module_id, code in PathStep.objects.filter(path_id__in=paths).values_list(
-                "path_id", "module_id", "module__code"
-            ):
-                steps.setdefault(path_id, {})[code] = module_id
-            for s in sessions.values():
-                if s.path_id:
-                    session_modules[s.pk] = steps.get(s.path_id, {})
+        taught = modules_taught(sessions.values())
+        modules = dict(
+            Module.objects.filter(code__in={item["module"] for item in items}).values_list(
+                "code", "pk"
+            )
+        )
         session_ids = [s.pk for s in sessions.values()]
         # The centre's participants the push names, each with the sessions they are enrolled
         # in among the push's: one query.
@@ -405,7 +401,8 @@ class _CompletionFacts:
         facts = cls(
             centre,
             sessions,
-            session_modules,
+            taught,
+            modules,
             participants,
             unconfirmed,
             by_external_id,
@@ -459,8 +456,8 @@ class _CompletionFacts:
             raise ItemError(
                 "unknown_participant", "participant", "No participant of yours has this id."
             )
-        module_id = self.session_modules.get(session.pk, {}).get(item["module"])
-        if module_id is None:
+        module_id = self.modules.get(item["module"])
+        if module_id is None or module_id not in self.taught[session.pk]:
             raise ItemError("wrong_module", "module", "This session does not teach that module.")
         return provider_id, module_id, session.pk
 

@@ -20,7 +20,7 @@ from training.models import (
     SessionStatus,
     Source,
 )
-from training.selectors import session_module_ids
+from training.selectors import modules_taught
 from training.signals import announce, announce_batches, records_written
 
 # The lifecycle: which status may follow which.
@@ -219,7 +219,7 @@ def _check_recordable(session: Session, provider_ids: set[int], module_ids: set[
         raise DomainError(
             "Attendance is recorded for confirmed or completed sessions.", code="not_recordable"
         )
-    taught = session_module_ids(session)
+    taught = modules_taught([session])[session.pk]
     if not module_ids <= taught:
         raise DomainError("This session does not teach that module.", code="wrong_module")
     enrolled = set(
