@@ -16,6 +16,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from api.errors import DomainError
 from catalogue.models import Module
 from integrations.models import LinkStatus, Participant
 from people.models import Organisation, Provider
@@ -148,6 +149,16 @@ def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
     if isinstance(result, ItemError):
         return _error(item, result)
     return {"external_id": item.get("external_id"), "result": result}
+
+
+def _check_recording(field: str | None, **facts: Any) -> None:
+    """The recording rules (training.services.check_recording) for an item: a refusal is
+    the item's error, on `field`."""
+    try:
+        training.check_recording(**facts)
+    except DomainError as error:
+        _, code, detail = first_error(error.detail)
+        raise ItemError(code, field, detail) from None
 
 
 def first_error(detail: Any, prefix: str = "") -> tuple[str | None, str, str]:
@@ -457,8 +468,10 @@ class _CompletionFacts:
                 "unknown_participant", "participant", "No participant of yours has this id."
             )
         module_id = self.modules.get(item["module"])
-        if module_id is None or module_id not in self.taught[session.pk]:
-            raise ItemError("wrong_module", "module", "This session does not teach that module.")
+        _check_recording(
+            "module", teaches_module=module_id is not None and module_id in self.taught[session.pk]
+        )
+        assert module_id is not None
         return provider_id, module_id, session.pk
 
     def decide(
@@ -484,19 +497,13 @@ class _CompletionFacts:
             live.completed_on,
         ):
             return "unchanged", None, None
-        if session.status not in training.RECORDABLE:
-            raise ItemError(
-                "not_recordable",
-                None,
-                "Attendance is recorded for confirmed or completed sessions.",
-            )
-        if (session.pk, provider_id) not in self.enrolled:
-            raise ItemError("not_enrolled", None, "This provider is not enrolled in the session.")
         other = self.by_record.get(key)
-        if other is not None and other is not live and (live is None or other != live.pk):
-            raise ItemError(
-                "duplicate", None, "An outcome is already recorded; void it to correct it."
-            )
+        _check_recording(
+            None,
+            session_status=session.status,
+            enrolled=(session.pk, provider_id) in self.enrolled,
+            recorded=other is not None and other is not live and (live is None or other != live.pk),
+        )
         record = _new_record(
             provider_id=provider_id,
             module_id=module_id,
