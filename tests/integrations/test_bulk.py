@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from integrations.models import (
@@ -468,6 +469,52 @@ class TestCompletionsBulk:
         )
         assert [(e["code"], e["attr"], e["detail"]) for e in single.json()["errors"]] == [
             ("in_future", "completed_on", results[1]["detail"])
+        ]
+        assert list(Completion.objects.values_list("external_id", flat=True)) == ["C-0"]
+
+    def test_a_rule_added_to_a_completions_date_holds_for_bulk_items_too(self, centre_world):
+        # A bulk item's date is the single write's field (CompletionDateField): a rule given
+        # to it once is one more check of both, with the same code, field and message.
+        self.enrolled_world(centre_world, 2)
+
+        def not_before_2000(value: dt.date) -> dt.date:
+            if value < dt.date(2000, 1, 1):
+                raise serializers.ValidationError("Too old to record.", code="too_old")
+            return value
+
+        good = {
+            "external_id": "C-0",
+            "session": "S-1",
+            "participant": "P-0",
+            "module": "WS-FB",
+            "outcome": "completed",
+            "completed_on": "2001-05-04",
+        }
+        items = [
+            good,
+            {**good, "external_id": "C-1", "participant": "P-1", "completed_on": "1999-12-31"},
+        ]
+        with mock.patch("training.serializers.completion_date_checked", not_before_2000):
+            response = centre_world["client"].post(COMPLETE, {"items": items}, format="json")
+            single = client_for(CoordinatorFactory()).post(
+                "/api/v1/completions/",
+                {
+                    "provider": Participant.objects.get(external_id="P-1").provider_id,
+                    "module": centre_world["module"].pk,
+                    "session": centre_world["session"].pk,
+                    "outcome": "completed",
+                    "completed_on": "1999-12-31",
+                },
+                format="json",
+            )
+        results = response.json()["results"]
+        assert [(r["result"], r.get("code"), r.get("field"), r.get("detail")) for r in results] == [
+            ("created", None, None, None),
+            ("error", "too_old", "completed_on", "Too old to record."),
+        ]
+        assert single.status_code == 400
+        assert [(e["code"], e["attr"], e["detail"]) for e in single.json()["errors"]] == [
+            ("too_old", "completed_on", "Too old to record.")
         ]
         assert list(Completion.objects.values_list("external_id", flat=True)) == ["C-0"]
 
