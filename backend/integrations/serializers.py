@@ -11,13 +11,13 @@ from rest_framework.fields import SkipField, get_error_detail
 from api.fields import StrictCharField
 from api.serializers import StrictModelSerializer
 from integrations import destinations
+from integrations.bulk_upserts import MAX_ITEMS
 from integrations.models import (
     Participant,
     PartnerClient,
     WebhookDelivery,
     WebhookSubscription,
 )
-from integrations.services_bulk import MAX_ITEMS
 from people.models import OrganisationKind
 from training.models import Outcome
 from training.serializers import CompletionDateField
@@ -91,12 +91,8 @@ class BulkItemSerializer(serializers.Serializer[Any]):
     and a request's items repeat their sessions, modules, outcomes and dates (the checks
     cost about 6 µs a text, for six fields an item and 1,000 items a request)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._answers: dict[str, dict[tuple[type, Any], tuple[bool, Any]]] = {}
-
     @cached_property
-    def _checks(self) -> list[tuple[Any, Any, dict[tuple[type, Any], tuple[bool, Any]]]]:
+    def _checks(self) -> list[tuple[Any, Any, dict[tuple[type, Any], tuple[bool | None, Any]]]]:
         """Each writable field with its `validate_<field>` rule and its answers so far."""
         return [
             (field, getattr(self, f"validate_{field.field_name}", None), {})
@@ -110,9 +106,10 @@ class BulkItemSerializer(serializers.Serializer[Any]):
         errors: dict[str, Any] = {}
         for field, rule, answers in self._checks:
             primitive = field.get_value(data)
+            key: tuple[type, Any] | None = (type(primitive), primitive)
+            known: tuple[bool | None, Any] | None
             try:
-                key = (type(primitive), primitive)
-                known = answers.get(key)
+                known = answers.get(key)  # type: ignore[arg-type]
             except TypeError:  # an unhashable value (an object, a list): checked each time
                 key, known = None, None
             if known is None:

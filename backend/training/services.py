@@ -347,7 +347,7 @@ def _insert_records(records: list[Completion], now: dt.datetime) -> None:
 def completions_replace(
     *, voids: list[Completion], records: list[Completion], reason: str, actor: Any
 ) -> list[Completion]:
-    """Void `voids` and record `records` in one statement each (a partner's bulk push, checked
+    """Void `voids` and record `records` in one statement each (a partner's bulk write, checked
     by its caller): the same rows and events as `completion_void` and `completion_create`.
 
     A record voided meanwhile by someone else is a conflict (IntegrityError), as is a

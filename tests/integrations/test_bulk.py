@@ -704,12 +704,12 @@ def test_an_invalid_id_with_a_nul_is_not_echoed_and_the_answer_is_stored(centre_
 
 @pytest.mark.django_db
 def test_the_records_a_push_builds_behave_as_the_orms():
-    """A push builds its records without Model.__init__ (services_bulk._record): a record
+    """A push builds its records without Model.__init__ (bulk_upserts._record): a record
     read has its other columns deferred and loads them on demand, as one from a query; a
     new one saves as any other."""
     import datetime as dt
 
-    from integrations.services_bulk import LIVE_FIELDS, _new_record, _record
+    from integrations.bulk_upserts import LIVE_FIELDS, _new_record, _record
     from tests.factories import CompletionFactory
 
     stored = CompletionFactory(outcome="attended")

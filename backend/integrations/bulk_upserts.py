@@ -133,7 +133,7 @@ def _email_of(item: dict[str, Any]) -> str:
 CONFLICT = ItemError("conflict", None, "A concurrent write conflicts with this item.")
 
 
-def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
+def _write_in_savepoint(item: dict[str, Any], write: Any) -> dict[str, Any]:
     """An item written in its own savepoint: an error raised rolls its writes back, an
     error returned (a pending participant's) keeps them."""
     try:
@@ -151,11 +151,11 @@ def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
     return {"external_id": item.get("external_id"), "result": result}
 
 
-def _check_recording(field: str | None, **facts: Any) -> None:
+def _check_recording(field: str | None, **given: Any) -> None:
     """The recording rules (training.services.check_recording) for an item: a refusal is
     the item's error, on `field`."""
     try:
-        training.check_recording(**facts)
+        training.check_recording(**given)
     except DomainError as error:
         _, code, detail = first_error(error.detail)
         raise ItemError(code, field, detail) from None
@@ -216,7 +216,7 @@ def enrolments_upsert(
     # a circle; the results keep the items' order.
     results: list[dict[str, Any]] = [{}] * len(items)
     for index in sorted(range(len(items)), key=lambda i: _email_of(items[i])):
-        results[index] = _run(items[index], write)
+        results[index] = _write_in_savepoint(items[index], write)
     return results
 
 
@@ -232,14 +232,14 @@ def completions_upsert(
     a concurrent one defeats (the database's constraints) makes every item that was to be
     written a `conflict` error, and none of them is written.
     """
-    known = _CompletionFacts.read(centre, items)
+    context = _CompletionItemsContext.read(centre, items)
     results: list[dict[str, Any]] = []
     voids: list[Completion] = []
     records: list[Completion] = []
     pending: list[dict[str, Any]] = []
     for item in items:
         try:
-            outcome, void, record = known.decide(item, actor)
+            outcome, void, record = context.decide(item, actor)
         except ItemError as error:
             results.append(_error(item, error))
             continue
@@ -278,7 +278,7 @@ def _live_records(
     session's organiser (the webhooks' recipient): the push's own sessions as read, any
     other as its id and organiser. Rows, not model instances, are read: a thousand
     records, each with its session, took longer to build than to read."""
-    known = {session.pk: session for session in sessions}
+    sessions_by_id = {session.pk: session for session in sessions}
     alias = records.db
     # The organiser by a subquery on the session's key: a join read every session (the
     # planner, expecting thousands of records, hashed the whole table).
@@ -288,14 +288,14 @@ def _live_records(
         .annotate(organiser_id=Subquery(organiser))
         .values_list(*LIVE_FIELDS, "organiser_id")
     ):
-        record = _record(dict(zip(LIVE_FIELDS, values, strict=True)), alias)
+        record = _record_from_columns(dict(zip(LIVE_FIELDS, values, strict=True)), alias)
         if record.session_id is not None:
-            session = known.get(record.session_id)
+            session = sessions_by_id.get(record.session_id)
             if session is None:
-                session = _built(
+                session = _instance_from_columns(
                     Session, {"id": record.session_id, "organiser_id": organiser_id}, alias
                 )
-                known[record.session_id] = session
+                sessions_by_id[record.session_id] = session
             SESSION.set_cached_value(record, session)
         yield record
 
@@ -309,7 +309,7 @@ NEW_RECORD = {
 }
 
 
-def _built(model: type[M], columns: dict[str, Any], db: str | None) -> M:
+def _instance_from_columns(model: type[M], columns: dict[str, Any], db: str | None) -> M:
     """An instance with these columns (any other one deferred), read from database `db`
     or new (None), built as Django builds one from a row but without `Model.__init__`:
     its signals, which nothing hears for sessions and completions, and its loop over the
@@ -322,16 +322,16 @@ def _built(model: type[M], columns: dict[str, Any], db: str | None) -> M:
     return instance
 
 
-def _record(columns: dict[str, Any], db: str | None) -> Completion:
-    return _built(Completion, columns, db)
+def _record_from_columns(columns: dict[str, Any], db: str | None) -> Completion:
+    return _instance_from_columns(Completion, columns, db)
 
 
 def _new_record(**values: Any) -> Completion:
-    return _record({**NEW_RECORD, **values}, None)
+    return _record_from_columns({**NEW_RECORD, **values}, None)
 
 
 @dataclass
-class _CompletionFacts:
+class _CompletionItemsContext:
     """What a push of completions names, read in one query per kind, and kept up to date
     as its items are decided in order (an item sees the ones before it)."""
 
@@ -351,7 +351,7 @@ class _CompletionFacts:
     seen: set[str] = field(default_factory=set)
 
     @classmethod
-    def read(cls, centre: Organisation, items: list[dict[str, Any]]) -> "_CompletionFacts":
+    def read(cls, centre: Organisation, items: list[dict[str, Any]]) -> "_CompletionItemsContext":
         # The sessions with only the columns deciding and the webhooks read (a push may
         # name hundreds, and their dates cost more to load than the rest of their rows),
         # what each teaches, and the modules the items name, by code.
@@ -360,7 +360,9 @@ class _CompletionFacts:
             organiser=centre, external_id__any={item["session"] for item in items}
         )
         for values in chosen.values_list(*SESSION_FIELDS):
-            session = _built(Session, dict(zip(SESSION_FIELDS, values, strict=True)), chosen.db)
+            session = _instance_from_columns(
+                Session, dict(zip(SESSION_FIELDS, values, strict=True)), chosen.db
+            )
             sessions[session.external_id or ""] = session
         taught = modules_taught(sessions.values())
         modules = dict(
@@ -409,7 +411,7 @@ class _CompletionFacts:
                 sessions.values(),
             )
         }
-        facts = cls(
+        context = cls(
             centre,
             sessions,
             taught,
@@ -420,8 +422,8 @@ class _CompletionFacts:
             {},
             enrolled,
         )
-        facts.by_record = facts._records_at(items)
-        return facts
+        context.by_record = context._records_at(items)
+        return context
 
     def _records_at(
         self, items: list[dict[str, Any]]
