@@ -704,16 +704,16 @@ def test_an_invalid_id_with_a_nul_is_not_echoed_and_the_answer_is_stored(centre_
 
 @pytest.mark.django_db
 def test_the_records_a_push_builds_behave_as_the_orms():
-    """A push builds its records without Model.__init__ (bulk_upserts._record): a record
-    read has its other columns deferred and loads them on demand, as one from a query; a
-    new one saves as any other."""
+    """A push builds its records without Model.__init__ (bulk_upserts._record_from_columns):
+    a record read has its other columns deferred and loads them on demand, as one from a
+    query; a new one saves as any other."""
     import datetime as dt
 
-    from integrations.bulk_upserts import LIVE_FIELDS, _new_record, _record
+    from integrations.bulk_upserts import LIVE_FIELDS, _new_record, _record_from_columns
     from tests.factories import CompletionFactory
 
     stored = CompletionFactory(outcome="attended")
-    read = _record({name: getattr(stored, name) for name in LIVE_FIELDS}, "default")
+    read = _record_from_columns({name: getattr(stored, name) for name in LIVE_FIELDS}, "default")
     assert (read.pk, read._state.adding, read._state.db) == (stored.pk, False, "default")
     assert read.get_deferred_fields() == {
         f.attname for f in Completion._meta.concrete_fields
