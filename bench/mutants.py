@@ -45,7 +45,7 @@ END = "<!-- mutants:end -->"
 MODULES = {
     "training": ["training/services.py", "training/selectors.py"],
     "progress": ["progress/services.py", "progress/selectors.py"],
-    "integrations": ["integrations/services.py", "integrations/services_bulk.py"],
+    "integrations": ["integrations/services.py", "integrations/bulk_upserts.py"],
     "privacy": ["privacy/services.py"],
     "audit": ["audit/services.py", "audit/receivers.py"],
     "reports": ["reports/selectors.py"],

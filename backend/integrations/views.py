@@ -23,7 +23,8 @@ from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from common.memory import collector_paused
 from common.roles import COORDINATOR, PARTNER, PROVIDER, role_of
-from integrations import services, services_bulk
+from integrations import bulk_upserts, services
+from integrations.bulk_upserts import MAX_ITEMS, first_error
 from integrations.idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, idempotent
 from integrations.models import LinkStatus, Participant, PartnerClient, WebhookSubscription
 from integrations.serializers import (
@@ -37,7 +38,6 @@ from integrations.serializers import (
     WebhookDeliverySerializer,
     WebhookSerializer,
 )
-from integrations.services_bulk import MAX_ITEMS, first_error
 
 
 @crud_schema("partner client", "partner clients")
@@ -104,9 +104,9 @@ class BulkView(APIView):
         # A push parses, checks and writes thousands of small objects, none in a cycle:
         # the collector would walk them again and again (see common.memory).
         with collector_paused():
-            return self._push(request)
+            return self._bulk_write(request)
 
-    def _push(self, request: Request) -> Response:
+    def _bulk_write(self, request: Request) -> Response:
         data = request.data if isinstance(request.data, dict) else {}
         items = data.get("items")
         if "items" not in data:
@@ -123,9 +123,9 @@ class BulkView(APIView):
             raise ValidationError(
                 {"items": {"non_field_errors": ["Send at least one item."]}}, code="min_length"
             )
-        return idempotent(request, lambda: self._run(request, items))
+        return idempotent(request, lambda: self._validate_and_write(request, items))
 
-    def _run(self, request: Request, items: list[Any]) -> Response:
+    def _validate_and_write(self, request: Request, items: list[Any]) -> Response:
         valid: list[tuple[int, dict[str, Any]]] = []
         results: list[dict[str, Any] | None] = [None] * len(items)
         # One serializer checks every item: its fields are built once, not per item.
@@ -190,7 +190,7 @@ class EnrolmentBulkView(BulkView):
     """Partner centres push their sessions' enrolments, participants matched or created."""
 
     item_serializer = EnrolmentBulkItemSerializer
-    upsert = staticmethod(services_bulk.enrolments_upsert)
+    upsert = staticmethod(bulk_upserts.enrolments_upsert)
     schema_tags = ["integrations"]
 
     @extend_schema(
@@ -209,7 +209,7 @@ class CompletionBulkView(BulkView):
     """Partner centres push their sessions' completion records."""
 
     item_serializer = CompletionBulkItemSerializer
-    upsert = staticmethod(services_bulk.completions_upsert)
+    upsert = staticmethod(bulk_upserts.completions_upsert)
     schema_tags = ["integrations"]
 
     @extend_schema(

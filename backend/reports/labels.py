@@ -27,17 +27,8 @@ FORMATS: dict[str, Label] = {
     "path": Label(fr="Parcours", en="Learning path"),
 }
 
-CAUSES = {
-    CancelCause.TOO_FEW_PARTICIPANTS: Label(
-        fr="Pas assez de participants", en="Too few participants"
-    ),
-    CancelCause.TRAINER_UNAVAILABLE: Label(
-        fr="Formateur·rice indisponible", en="Trainer unavailable"
-    ),
-    CancelCause.VENUE_UNAVAILABLE: Label(fr="Lieu indisponible", en="Venue unavailable"),
-    CancelCause.WEATHER: Label(fr="Météo", en="Weather"),
-    CancelCause.OTHER: Label(fr="Autre", en="Other"),
-}
+# The session cancellation causes, named by their choices (training.models.CancelCause).
+CAUSES = {cause: Label(fr=cause.label, en=cause.label_en) for cause in CancelCause}
 
 
 def sector_label(value: str | None) -> Label | str:

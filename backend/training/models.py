@@ -32,6 +32,20 @@ class CancelCause(models.TextChoices):
     WEATHER = "weather", "Météo"
     OTHER = "other", "Autre"
 
+    @property
+    def label_en(self) -> str:
+        """The cause's name in English (the choice's label is the French one)."""
+        return CANCEL_CAUSES_IN_ENGLISH[self]
+
+
+CANCEL_CAUSES_IN_ENGLISH = {
+    CancelCause.TOO_FEW_PARTICIPANTS: "Too few participants",
+    CancelCause.TRAINER_UNAVAILABLE: "Trainer unavailable",
+    CancelCause.VENUE_UNAVAILABLE: "Venue unavailable",
+    CancelCause.WEATHER: "Weather",
+    CancelCause.OTHER: "Other",
+}
+
 
 class Session(models.Model):
     """A scheduled run of a module or of a whole learning path."""

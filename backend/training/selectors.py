@@ -1,10 +1,13 @@
 """Reads of sessions, enrolments and completions, scoped to what the caller may see."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from catalogue.models import PathStep
 from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from training.models import (
     Completion,
@@ -99,12 +102,24 @@ def trainer_trains(*, user: Any, session: Session) -> bool:
     return bool(user.trainer_id) and session.trainers.filter(pk=user.trainer_id).exists()
 
 
-def session_module_ids(session: Session) -> set[int]:
-    """The modules a session teaches: its module, or every step of its path."""
-    if session.module_id:
-        return {session.module_id}
-    assert session.path is not None
-    return set(session.path.steps.values_list("module_id", flat=True))
+def modules_taught(sessions: Iterable[Session]) -> dict[int, set[int]]:
+    """By session id, the modules each session teaches: its module, or every step of its
+    path. One query for all the path sessions (none when every session has a module)."""
+    taught: dict[int, set[int]] = {}
+    by_path: dict[int, list[int]] = defaultdict(list)
+    for session in sessions:
+        if session.module_id is not None:
+            taught[session.pk] = {session.module_id}
+        else:
+            assert session.path_id is not None
+            taught[session.pk] = set()
+            by_path[session.path_id].append(session.pk)
+    if by_path:
+        steps = PathStep.objects.filter(path_id__in=by_path).values_list("path_id", "module_id")
+        for path_id, module_id in steps:
+            for session_id in by_path[path_id]:
+                taught[session_id].add(module_id)
+    return taught
 
 
 def participant_ids(user: Any) -> QuerySet[Any]:

@@ -207,12 +207,24 @@ class EnrolmentSerializer(StrictModelSerializer):
         return int(getattr(enrolment, "waitlist_ahead", 0)) + 1
 
 
-def completion_date_checked(value: dt.date, today: dt.date | None = None) -> dt.date:
-    """A completion's date, which is never after today: every way of recording one checks it
-    (a bulk push reads today once for all its items)."""
-    if value > (today or timezone.localdate()):
+def completion_date_checked(value: dt.date) -> dt.date:
+    """A completion's date, which is never after today."""
+    if value > timezone.localdate():
         raise serializers.ValidationError("A completion cannot be in the future.", code="in_future")
     return value
+
+
+class CompletionDateField(serializers.DateField):
+    """The date of a completion, today unless given: every way of recording one (a single
+    write, an attendance sheet, a partner's bulk item) takes this field, so a rule added
+    here holds for each."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        return completion_date_checked(super().to_internal_value(value))
 
 
 class CompletionSerializer(StrictModelSerializer):
@@ -220,7 +232,7 @@ class CompletionSerializer(StrictModelSerializer):
 
     module_code = serializers.CharField(source="module.code", read_only=True)
     provider_name = serializers.CharField(source="provider.__str__", read_only=True)
-    completed_on = serializers.DateField(required=False)
+    completed_on = CompletionDateField()
     is_voided = serializers.SerializerMethodField()
 
     class Meta:
@@ -257,9 +269,6 @@ class CompletionSerializer(StrictModelSerializer):
     def get_is_voided(self, completion: Completion) -> bool:
         return completion.voided_at is not None
 
-    def validate_completed_on(self, value: dt.date) -> dt.date:
-        return completion_date_checked(value)
-
 
 class AttendanceRecordSerializer(serializers.Serializer[Any]):
     """One line of an attendance sheet."""
@@ -276,11 +285,8 @@ class AttendanceRecordSerializer(serializers.Serializer[Any]):
 class AttendanceSerializer(serializers.Serializer[Any]):
     """A whole attendance sheet for a session."""
 
-    completed_on = serializers.DateField(required=False)
+    completed_on = CompletionDateField()
     records = AttendanceRecordSerializer(many=True, min_length=1, max_length=1000)  # type: ignore[call-arg]
-
-    def validate_completed_on(self, value: dt.date) -> dt.date:
-        return completion_date_checked(value)
 
     def validate_records(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         keys = [(r["provider"].pk, r["module"].pk) for r in records]

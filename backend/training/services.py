@@ -20,7 +20,7 @@ from training.models import (
     SessionStatus,
     Source,
 )
-from training.selectors import session_module_ids
+from training.selectors import modules_taught
 from training.signals import announce, announce_batches, records_written
 
 # The lifecycle: which status may follow which.
@@ -214,21 +214,43 @@ def enrolment_cancel(*, enrolment: Enrolment) -> Enrolment:
 RECORDABLE = (SessionStatus.CONFIRMED, SessionStatus.COMPLETED)
 
 
-def _check_recordable(session: Session, provider_ids: set[int], module_ids: set[int]) -> None:
-    if session.status not in RECORDABLE:
+def check_recording(
+    *,
+    session_status: str | None = None,
+    teaches_module: bool = True,
+    enrolled: bool = True,
+    recorded: bool = False,
+) -> None:
+    """The rules of recording an outcome in a session, whichever way it comes (one
+    completion, an attendance sheet, a partner's bulk item), in this order: the session
+    is confirmed or completed, it teaches the module, the provider is enrolled in it, and
+    no live outcome is recorded there yet. Raises a DomainError for the first one broken;
+    a fact not given (the session's status) is not checked."""
+    if session_status is not None and session_status not in RECORDABLE:
         raise DomainError(
             "Attendance is recorded for confirmed or completed sessions.", code="not_recordable"
         )
-    taught = session_module_ids(session)
-    if not module_ids <= taught:
+    if not teaches_module:
         raise DomainError("This session does not teach that module.", code="wrong_module")
+    if not enrolled:
+        raise DomainError("This provider is not enrolled in the session.", code="not_enrolled")
+    if recorded:
+        raise DomainError(
+            "An outcome is already recorded; void it to correct it.", code="duplicate"
+        )
+
+
+def _check_recordable(session: Session, provider_ids: set[int], module_ids: set[int]) -> None:
+    """The recording rules for these providers and modules in a session (its enrolments
+    read only once its status and modules pass)."""
+    check_recording(session_status=session.status)
+    check_recording(teaches_module=module_ids <= modules_taught([session])[session.pk])
     enrolled = set(
         session.enrolments.filter(
             status=EnrolmentStatus.ENROLLED, provider_id__in=provider_ids
         ).values_list("provider_id", flat=True)
     )
-    if enrolled != provider_ids:
-        raise DomainError("This provider is not enrolled in the session.", code="not_enrolled")
+    check_recording(enrolled=enrolled == provider_ids)
 
 
 @transaction.atomic
@@ -250,10 +272,7 @@ def completion_create(
         live = Completion.objects.filter(
             provider=provider, module_id=module_id, session=session, voided_at__isnull=True
         )
-        if live.exists():
-            raise DomainError(
-                "An outcome is already recorded; void it to correct it.", code="duplicate"
-            )
+        check_recording(recorded=live.exists())
     completion = Completion.objects.create(
         provider=provider,
         module_id=module_id,
@@ -328,7 +347,7 @@ def _insert_records(records: list[Completion], now: dt.datetime) -> None:
 def completions_replace(
     *, voids: list[Completion], records: list[Completion], reason: str, actor: Any
 ) -> list[Completion]:
-    """Void `voids` and record `records` in one statement each (a partner's bulk push, checked
+    """Void `voids` and record `records` in one statement each (a partner's bulk write, checked
     by its caller): the same rows and events as `completion_void` and `completion_create`.
 
     A record voided meanwhile by someone else is a conflict (IntegrityError), as is a

@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from integrations.models import (
@@ -471,6 +472,52 @@ class TestCompletionsBulk:
         ]
         assert list(Completion.objects.values_list("external_id", flat=True)) == ["C-0"]
 
+    def test_a_rule_added_to_a_completions_date_holds_for_bulk_items_too(self, centre_world):
+        # A bulk item's date is the single write's field (CompletionDateField): a rule given
+        # to it once is one more check of both, with the same code, field and message.
+        self.enrolled_world(centre_world, 2)
+
+        def not_before_2000(value: dt.date) -> dt.date:
+            if value < dt.date(2000, 1, 1):
+                raise serializers.ValidationError("Too old to record.", code="too_old")
+            return value
+
+        good = {
+            "external_id": "C-0",
+            "session": "S-1",
+            "participant": "P-0",
+            "module": "WS-FB",
+            "outcome": "completed",
+            "completed_on": "2001-05-04",
+        }
+        items = [
+            good,
+            {**good, "external_id": "C-1", "participant": "P-1", "completed_on": "1999-12-31"},
+        ]
+        with mock.patch("training.serializers.completion_date_checked", not_before_2000):
+            response = centre_world["client"].post(COMPLETE, {"items": items}, format="json")
+            single = client_for(CoordinatorFactory()).post(
+                "/api/v1/completions/",
+                {
+                    "provider": Participant.objects.get(external_id="P-1").provider_id,
+                    "module": centre_world["module"].pk,
+                    "session": centre_world["session"].pk,
+                    "outcome": "completed",
+                    "completed_on": "1999-12-31",
+                },
+                format="json",
+            )
+        results = response.json()["results"]
+        assert [(r["result"], r.get("code"), r.get("field"), r.get("detail")) for r in results] == [
+            ("created", None, None, None),
+            ("error", "too_old", "completed_on", "Too old to record."),
+        ]
+        assert single.status_code == 400
+        assert [(e["code"], e["attr"], e["detail"]) for e in single.json()["errors"]] == [
+            ("too_old", "completed_on", "Too old to record.")
+        ]
+        assert list(Completion.objects.values_list("external_id", flat=True)) == ["C-0"]
+
     def test_a_new_id_where_a_record_is_live_is_a_duplicate_whatever_the_order(self, centre_world):
         self.enrolled_world(centre_world, 1)
         assert [r["result"] for r in self.push(centre_world, 1).json()["results"]] == ["created"]
@@ -657,16 +704,16 @@ def test_an_invalid_id_with_a_nul_is_not_echoed_and_the_answer_is_stored(centre_
 
 @pytest.mark.django_db
 def test_the_records_a_push_builds_behave_as_the_orms():
-    """A push builds its records without Model.__init__ (services_bulk._record): a record
-    read has its other columns deferred and loads them on demand, as one from a query; a
-    new one saves as any other."""
+    """A push builds its records without Model.__init__ (bulk_upserts._record_from_columns):
+    a record read has its other columns deferred and loads them on demand, as one from a
+    query; a new one saves as any other."""
     import datetime as dt
 
-    from integrations.services_bulk import LIVE_FIELDS, _new_record, _record
+    from integrations.bulk_upserts import LIVE_FIELDS, _new_record, _record_from_columns
     from tests.factories import CompletionFactory
 
     stored = CompletionFactory(outcome="attended")
-    read = _record({name: getattr(stored, name) for name in LIVE_FIELDS}, "default")
+    read = _record_from_columns({name: getattr(stored, name) for name in LIVE_FIELDS}, "default")
     assert (read.pk, read._state.adding, read._state.db) == (stored.pk, False, "default")
     assert read.get_deferred_fields() == {
         f.attname for f in Completion._meta.concrete_fields

@@ -9,13 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from privacy.services import provider_erase
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from audit.models import AuditEvent, Redaction
 from integrations.models import Participant
 from people.models import Provider
+from privacy.services import provider_erase
 from progress.models import CurrentLevel, SelfAssessment
 from progress.services import self_assessments_create
 from tests.conftest import client_for
@@ -288,7 +288,6 @@ class TestExportDocument:
 
     def test_every_field_of_every_record_and_their_order(self, db, time_machine):
         from privacy.services import provider_export
-
         from tests.factories import LearningPathFactory, ModuleCompetencyFactory
 
         now = timezone.now().replace(microsecond=0)
@@ -437,7 +436,6 @@ class TestExportDocument:
 
     def test_a_provider_without_business_or_login_is_exported_too(self, db):
         from privacy.services import provider_export
-
         from tests.factories import ProviderFactory
 
         provider = ProviderFactory(business=None)

@@ -16,12 +16,14 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from catalogue.models import PathStep
+from api.errors import DomainError
+from catalogue.models import Module
 from common.sql import any_of
 from integrations.models import LinkStatus, Participant
 from people.models import Organisation, Provider
 from training import services as training
 from training.models import Completion, Enrolment, EnrolmentStatus, Session, Source
+from training.selectors import modules_taught
 
 MAX_ITEMS = 1000
 # What an item is compared with, and what a voided record's events show (audit, webhooks):
@@ -132,7 +134,7 @@ def _email_of(item: dict[str, Any]) -> str:
 CONFLICT = ItemError("conflict", None, "A concurrent write conflicts with this item.")
 
 
-def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
+def _write_in_savepoint(item: dict[str, Any], write: Any) -> dict[str, Any]:
     """An item written in its own savepoint: an error raised rolls its writes back, an
     error returned (a pending participant's) keeps them."""
     try:
@@ -148,6 +150,16 @@ def _run(item: dict[str, Any], write: Any) -> dict[str, Any]:
     if isinstance(result, ItemError):
         return _error(item, result)
     return {"external_id": item.get("external_id"), "result": result}
+
+
+def _check_recording(field: str | None, **given: Any) -> None:
+    """The recording rules (training.services.check_recording) for an item: a refusal is
+    the item's error, on `field`."""
+    try:
+        training.check_recording(**given)
+    except DomainError as error:
+        _, code, detail = first_error(error.detail)
+        raise ItemError(code, field, detail) from None
 
 
 def first_error(detail: Any, prefix: str = "") -> tuple[str | None, str, str]:
@@ -205,7 +217,7 @@ def enrolments_upsert(
     # a circle; the results keep the items' order.
     results: list[dict[str, Any]] = [{}] * len(items)
     for index in sorted(range(len(items)), key=lambda i: _email_of(items[i])):
-        results[index] = _run(items[index], write)
+        results[index] = _write_in_savepoint(items[index], write)
     return results
 
 
@@ -221,14 +233,14 @@ def completions_upsert(
     a concurrent one defeats (the database's constraints) makes every item that was to be
     written a `conflict` error, and none of them is written.
     """
-    known = _CompletionFacts.read(centre, items)
+    context = _CompletionItemsContext.read(centre, items)
     results: list[dict[str, Any]] = []
     voids: list[Completion] = []
     records: list[Completion] = []
     pending: list[dict[str, Any]] = []
     for item in items:
         try:
-            outcome, void, record = known.decide(item, actor)
+            outcome, void, record = context.decide(item, actor)
         except ItemError as error:
             results.append(_error(item, error))
             continue
@@ -267,7 +279,7 @@ def _live_records(
     session's organiser (the webhooks' recipient): the push's own sessions as read, any
     other as its id and organiser. Rows, not model instances, are read: a thousand
     records, each with its session, took longer to build than to read."""
-    known = {session.pk: session for session in sessions}
+    sessions_by_id = {session.pk: session for session in sessions}
     alias = records.db
     # The organiser by a subquery on the session's key: a join read every session (the
     # planner, expecting thousands of records, hashed the whole table).
@@ -277,14 +289,14 @@ def _live_records(
         .annotate(organiser_id=Subquery(organiser))
         .values_list(*LIVE_FIELDS, "organiser_id")
     ):
-        record = _record(dict(zip(LIVE_FIELDS, values, strict=True)), alias)
+        record = _record_from_columns(dict(zip(LIVE_FIELDS, values, strict=True)), alias)
         if record.session_id is not None:
-            session = known.get(record.session_id)
+            session = sessions_by_id.get(record.session_id)
             if session is None:
-                session = _built(
+                session = _instance_from_columns(
                     Session, {"id": record.session_id, "organiser_id": organiser_id}, alias
                 )
-                known[record.session_id] = session
+                sessions_by_id[record.session_id] = session
             SESSION.set_cached_value(record, session)
         yield record
 
@@ -298,7 +310,7 @@ NEW_RECORD = {
 }
 
 
-def _built(model: type[M], columns: dict[str, Any], db: str | None) -> M:
+def _instance_from_columns(model: type[M], columns: dict[str, Any], db: str | None) -> M:
     """An instance with these columns (any other one deferred), read from database `db`
     or new (None), built as Django builds one from a row but without `Model.__init__`:
     its signals, which nothing hears for sessions and completions, and its loop over the
@@ -311,22 +323,24 @@ def _built(model: type[M], columns: dict[str, Any], db: str | None) -> M:
     return instance
 
 
-def _record(columns: dict[str, Any], db: str | None) -> Completion:
-    return _built(Completion, columns, db)
+def _record_from_columns(columns: dict[str, Any], db: str | None) -> Completion:
+    return _instance_from_columns(Completion, columns, db)
 
 
 def _new_record(**values: Any) -> Completion:
-    return _record({**NEW_RECORD, **values}, None)
+    return _record_from_columns({**NEW_RECORD, **values}, None)
 
 
 @dataclass
-class _CompletionFacts:
+class _CompletionItemsContext:
     """What a push of completions names, read in one query per kind, and kept up to date
     as its items are decided in order (an item sees the ones before it)."""
 
     centre: Organisation
     sessions: dict[str, Session]
-    session_modules: dict[int, dict[str, int]]
+    # By session id, the modules it teaches; and the modules the push names, by code.
+    taught: dict[int, set[int]]
+    modules: dict[str, int]
     participants: dict[str, int]
     # The centre's participants the push names whose link is not confirmed, by status.
     unconfirmed: dict[str, str]
@@ -338,30 +352,25 @@ class _CompletionFacts:
     seen: set[str] = field(default_factory=set)
 
     @classmethod
-    def read(cls, centre: Organisation, items: list[dict[str, Any]]) -> "_CompletionFacts":
+    def read(cls, centre: Organisation, items: list[dict[str, Any]]) -> "_CompletionItemsContext":
         # The sessions with only the columns deciding and the webhooks read (a push may
         # name hundreds, and their dates cost more to load than the rest of their rows),
-        # and what each teaches, by module code: its module, or its path's steps.
+        # what each teaches, and the modules the items name, by code.
         sessions: dict[str, Session] = {}
-        session_modules: dict[int, dict[str, int]] = {}
         chosen = Session.objects.filter(
             any_of("external_id", {item["session"] for item in items}), organiser=centre
         )
-        for *values, code in chosen.values_list(*SESSION_FIELDS, "module__code"):
-            session = _built(Session, dict(zip(SESSION_FIELDS, values, strict=True)), chosen.db)
+        for values in chosen.values_list(*SESSION_FIELDS):
+            session = _instance_from_columns(
+                Session, dict(zip(SESSION_FIELDS, values, strict=True)), chosen.db
+            )
             sessions[session.external_id or ""] = session
-            if session.module_id is not None:
-                session_modules[session.pk] = {code: session.module_id}
-        paths = {s.path_id for s in sessions.values() if s.path_id}
-        if paths:
-            steps: dict[int, dict[str, int]] = {}
-            for path_id, module_id, code in PathStep.objects.filter(path_id__in=paths).values_list(
-                "path_id", "module_id", "module__code"
-            ):
-                steps.setdefault(path_id, {})[code] = module_id
-            for s in sessions.values():
-                if s.path_id:
-                    session_modules[s.pk] = steps.get(s.path_id, {})
+        taught = modules_taught(sessions.values())
+        modules = dict(
+            Module.objects.filter(code__in={item["module"] for item in items}).values_list(
+                "code", "pk"
+            )
+        )
         session_ids = [s.pk for s in sessions.values()]
         # The centre's participants the push names, each with the sessions they are enrolled
         # in among the push's: one query.
@@ -403,18 +412,19 @@ class _CompletionFacts:
                 sessions.values(),
             )
         }
-        facts = cls(
+        context = cls(
             centre,
             sessions,
-            session_modules,
+            taught,
+            modules,
             participants,
             unconfirmed,
             by_external_id,
             {},
             enrolled,
         )
-        facts.by_record = facts._records_at(items)
-        return facts
+        context.by_record = context._records_at(items)
+        return context
 
     def _records_at(
         self, items: list[dict[str, Any]]
@@ -460,9 +470,11 @@ class _CompletionFacts:
             raise ItemError(
                 "unknown_participant", "participant", "No participant of yours has this id."
             )
-        module_id = self.session_modules.get(session.pk, {}).get(item["module"])
-        if module_id is None:
-            raise ItemError("wrong_module", "module", "This session does not teach that module.")
+        module_id = self.modules.get(item["module"])
+        _check_recording(
+            "module", teaches_module=module_id is not None and module_id in self.taught[session.pk]
+        )
+        assert module_id is not None
         return provider_id, module_id, session.pk
 
     def decide(
@@ -488,19 +500,13 @@ class _CompletionFacts:
             live.completed_on,
         ):
             return "unchanged", None, None
-        if session.status not in training.RECORDABLE:
-            raise ItemError(
-                "not_recordable",
-                None,
-                "Attendance is recorded for confirmed or completed sessions.",
-            )
-        if (session.pk, provider_id) not in self.enrolled:
-            raise ItemError("not_enrolled", None, "This provider is not enrolled in the session.")
         other = self.by_record.get(key)
-        if other is not None and other is not live and (live is None or other != live.pk):
-            raise ItemError(
-                "duplicate", None, "An outcome is already recorded; void it to correct it."
-            )
+        _check_recording(
+            None,
+            session_status=session.status,
+            enrolled=(session.pk, provider_id) in self.enrolled,
+            recorded=other is not None and other is not live and (live is None or other != live.pk),
+        )
         record = _new_record(
             provider_id=provider_id,
             module_id=module_id,
