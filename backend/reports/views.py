@@ -29,7 +29,7 @@ from api.permissions import COORDINATOR, PARTNER, IsAuthenticated, role_of
 from api.schema import CSV, XLSX
 from catalogue.models import ProficiencyLevel
 from progress import selectors as progress_selectors
-from reports import charts, selectors
+from reports import charts, effect, sessions, skills
 from reports.labels import CAUSES
 from reports.serializers import (
     SessionsQuery,
@@ -139,7 +139,7 @@ class SkillsReportView(ReportView):
 
     query_serializer = SkillsQuery
     filename = "skills"
-    report = selectors.skills_report
+    report = skills.skills_report
 
     @extend_schema(
         summary="Skills report",
@@ -191,7 +191,7 @@ class TrainingEffectReportView(ReportView):
 
     query_serializer = TrainingEffectQuery
     filename = "training-effect"
-    report = selectors.training_effect_report
+    report = effect.training_effect_report
 
     @extend_schema(
         summary="Training effect report",
@@ -223,7 +223,7 @@ class SessionsReportView(ReportView):
 
     query_serializer = SessionsQuery
     filename = "sessions"
-    report = selectors.sessions_report
+    report = sessions.sessions_report
 
     @extend_schema(
         summary="Sessions report",
@@ -271,7 +271,7 @@ class SkillsChartView(ReportView):
     cell the group's mean self-assessed level (with the number of providers behind it)."""
 
     query_serializer = SkillsChartQuery
-    report = selectors.skills_report
+    report = skills.skills_report
 
     @extend_schema(
         summary="Skills heatmap",
