@@ -43,7 +43,12 @@ MODULES = {
     "integrations": ["integrations/services.py", "integrations/services_bulk.py"],
     "privacy": ["privacy/services.py"],
     "audit": ["audit/services.py", "audit/receivers.py"],
-    "reports": ["reports/population.py", "reports/skills.py", "reports/effect.py", "reports/sessions.py"],
+    "reports": [
+        "reports/population.py",
+        "reports/skills.py",
+        "reports/effect.py",
+        "reports/sessions.py",
+    ],
 }
 
 
