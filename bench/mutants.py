@@ -48,7 +48,12 @@ MODULES = {
     "integrations": ["integrations/services.py", "integrations/bulk_upserts.py"],
     "privacy": ["privacy/services.py"],
     "audit": ["audit/services.py", "audit/receivers.py"],
-    "reports": ["reports/selectors.py"],
+    "reports": [
+        "reports/population.py",
+        "reports/skills.py",
+        "reports/effect.py",
+        "reports/sessions.py",
+    ],
 }
 
 

@@ -516,7 +516,7 @@ def timed_get(path: str, token: str) -> float:
 
 def first_answers(data: dict[str, Any]) -> dict[str, float]:
     """Each skills report's first answer on a fresh server (in ms): its worker has built
-    no row yet (reports.selectors.BuiltRows), so it builds every one."""
+    no row yet (reports.skills.RowsBuiltLast), so it builds every one."""
     times = {}
     for group_by in ("office", "commune"):
         times[group_by] = timed_get(f"/api/v1/reports/skills/?group_by={group_by}", data["token"])

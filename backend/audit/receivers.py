@@ -1,7 +1,8 @@
 """Every write to the audited models becomes an AuditEvent, in the writer's transaction.
 
-Model signals cover the services, the admin and any ORM write; training's
-`records_written` covers its bulk writes, which send none. An update records the
+Model signals cover the services, the admin and any ORM write;
+`training.signals.written_in_bulk` and `progress.signals.self_assessments_recorded`
+cover their bulk writes, which send none. An update records the
 fields that changed, read just before the save (one query).
 """
 
@@ -17,7 +18,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from audit.context import actor
 from audit.models import AuditEvent
 from audit.services import audit_events_insert
-from training.signals import records_written
+from progress.signals import self_assessments_recorded
+from training.signals import written_in_bulk
 
 AUDITED = [
     "training.Session",
@@ -154,4 +156,5 @@ def connect() -> None:
         pre_save.connect(before_save, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(after_save, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(after_delete, sender=model, dispatch_uid=f"{uid}-delete")
-    records_written.connect(after_bulk, dispatch_uid="audit-bulk")
+    written_in_bulk.connect(after_bulk, dispatch_uid="audit-bulk")
+    self_assessments_recorded.connect(after_bulk, dispatch_uid="audit-self-assessments")

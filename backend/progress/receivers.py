@@ -1,10 +1,36 @@
-"""Standings follow every write that moves an evidenced or a target level, and the kept
-progress answers (progress.answers) every write that moves what a profile shows.
+"""What runs when a write moves a provider's current levels or what their profile shows.
 
-They listen to the models' own signals (so the services, the admin and any other
-ORM write are followed) and to training's `records_written` for its bulk writes,
-which send none. Each receiver runs inside the writer's transaction, so a write
-and the standings it moves commit (or roll back) together. See progress.standings.
+Connected by `connect()`, which `ProgressConfig.ready()` calls. Each receiver runs inside
+the writer's transaction, so a write and the levels it moves commit (or roll back)
+together. They listen to the models' own signals (so the services, the admin and any
+other ORM write are followed) and to `training.signals.written_in_bulk` for training's
+bulk writes, which send none.
+
+Each receiver, what it follows, and what it does:
+
+- `refresh_evidence_after_completion` (a completion saved or deleted): its provider's
+  evidenced levels recomputed, their kept profile dropped;
+- `refresh_evidence_after_bulk_completions` (completions written in bulk): the same,
+  only in the competencies their modules teach;
+- `refresh_targets_after_enrolment` (an enrolment saved or deleted): its provider's
+  target levels recomputed, every kept profile dropped (the places left moved);
+- `refresh_targets_after_session_change` (a session saved): every kept profile
+  dropped, and its participants' target levels recomputed if its path may have moved;
+- `refresh_targets_after_path_assignment` (paths assigned to or taken from
+  providers): their target levels recomputed, their kept profiles dropped;
+- `refresh_evidence_after_module_competency_change` (what a module teaches moved):
+  the evidenced levels of those who completed it recomputed;
+- `refresh_targets_after_path_target_change` (a path's target moved): the target
+  levels of those following the path recomputed;
+- `forget_profiles_after_catalogue_change` (any catalogue write): every kept profile
+  dropped;
+- `forget_profiles_after_session_deletion` (a session deleted): every kept profile
+  dropped;
+- `forget_profile_after_provider_data_change` (a self-assessment or a current level
+  saved or deleted outside the services, or a provider deleted): that provider's kept
+  profile dropped.
+
+See progress.standings for the refreshes, progress.answers for the kept profiles.
 """
 
 from typing import Any
@@ -17,7 +43,7 @@ from people.models import Provider
 from progress import answers, standings
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import Completion, Enrolment, Session
-from training.signals import records_written
+from training.signals import written_in_bulk
 
 COMPLETED_MODULE = "SELECT provider_id FROM training_completion WHERE module_id = %s"
 FOLLOWING_PATH = (
@@ -28,27 +54,29 @@ FOLLOWING_PATH = (
 IN_SESSION = "SELECT provider_id FROM training_enrolment WHERE session_id = %s"
 
 
-def on_completion(instance: Completion, **kwargs: Any) -> None:
+def refresh_evidence_after_completion(instance: Completion, **kwargs: Any) -> None:
     """A completion recorded, voided or removed moves its provider's evidenced levels."""
     standings.refresh_evidence([instance.provider_id])
     answers.forget([instance.provider_id])
 
 
-def on_completions(records: list[Completion], **kwargs: Any) -> None:
+def refresh_evidence_after_bulk_completions(records: list[Completion], **kwargs: Any) -> None:
     """The same for completions written in bulk."""
     provider_ids = {record.provider_id for record in records}
     standings.refresh_evidence(provider_ids, {record.module_id for record in records})
     answers.forget(provider_ids)
 
 
-def on_enrolment(instance: Enrolment, **kwargs: Any) -> None:
+def refresh_targets_after_enrolment(instance: Enrolment, **kwargs: Any) -> None:
     """An enrolment (in a path session) made, cancelled or promoted moves its targets, and
     the places left that any profile may recommend."""
     standings.refresh_targets([instance.provider_id])
     answers.forget_all()
 
 
-def on_session_saved(instance: Session, created: bool, update_fields: Any, **kwargs: Any) -> None:
+def refresh_targets_after_session_change(
+    instance: Session, created: bool, update_fields: Any, **kwargs: Any
+) -> None:
     """A session's path may have changed: its participants' targets follow. Any profile
     may recommend the session."""
     answers.forget_all()
@@ -57,7 +85,7 @@ def on_session_saved(instance: Session, created: bool, update_fields: Any, **kwa
     standings.refresh_targets_where(IN_SESSION, [instance.pk])
 
 
-def on_assigned_paths(
+def refresh_targets_after_path_assignment(
     instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
 ) -> None:
     """Paths assigned to or taken from providers move their targets."""
@@ -78,52 +106,73 @@ def on_assigned_paths(
         answers.forget(pk_set)
 
 
-def on_module_competency(instance: ModuleCompetency, **kwargs: Any) -> None:
+def refresh_evidence_after_module_competency_change(
+    instance: ModuleCompetency, **kwargs: Any
+) -> None:
     """What a module teaches moved: the evidenced levels of those who completed it follow."""
     standings.refresh_evidence_where(COMPLETED_MODULE, [instance.module_id])
 
 
-def on_path_target(instance: PathTarget, **kwargs: Any) -> None:
+def refresh_targets_after_path_target_change(instance: PathTarget, **kwargs: Any) -> None:
     """A path's target moved: the targets of those following it follow."""
     standings.refresh_targets_where(FOLLOWING_PATH, [instance.path_id, instance.path_id])
 
 
-def on_catalogue(**kwargs: Any) -> None:
+def forget_profiles_after_catalogue_change(**kwargs: Any) -> None:
     """Any write to the catalogue (names, what a module teaches, a path's targets, ...):
     kept profiles are no longer served (they are not keyed by the catalogue's version)."""
     answers.forget_all()
 
 
-def on_session_deleted(instance: Session, **kwargs: Any) -> None:
+def forget_profiles_after_session_deletion(instance: Session, **kwargs: Any) -> None:
     """A session removed leaves the profiles that recommended it."""
     answers.forget_all()
 
 
-def on_provider_fact(instance: Any, **kwargs: Any) -> None:
+def forget_profile_after_provider_data_change(instance: Any, **kwargs: Any) -> None:
     """A self-assessment or a standing written or removed outside progress.services (the
     admin, an erasure, a removal), or the provider themself removed."""
     answers.forget([instance.provider_id if hasattr(instance, "provider_id") else instance.pk])
 
 
 def connect() -> None:
-    records_written.connect(on_completions, sender=Completion, dispatch_uid="standings-bulk")
-    post_save.connect(on_session_saved, sender=Session, dispatch_uid="standings-session")
-    post_delete.connect(on_session_deleted, sender=Session, dispatch_uid="answers-session")
-    post_delete.connect(on_provider_fact, sender=Provider, dispatch_uid="answers-provider")
+    """Connect every receiver above to the signals it follows."""
+    written_in_bulk.connect(
+        refresh_evidence_after_bulk_completions, sender=Completion, dispatch_uid="standings-bulk"
+    )
+    post_save.connect(
+        refresh_targets_after_session_change, sender=Session, dispatch_uid="standings-session"
+    )
+    post_delete.connect(
+        forget_profiles_after_session_deletion, sender=Session, dispatch_uid="answers-session"
+    )
+    post_delete.connect(
+        forget_profile_after_provider_data_change, sender=Provider, dispatch_uid="answers-provider"
+    )
     for fact in (SelfAssessment, CurrentLevel):
         for signal in (post_save, post_delete):
-            signal.connect(on_provider_fact, sender=fact, dispatch_uid=f"answers-{fact.__name__}")
+            signal.connect(
+                forget_profile_after_provider_data_change,
+                sender=fact,
+                dispatch_uid=f"answers-{fact.__name__}",
+            )
     for watched in catalogue_signals.WATCHED:
         for signal in (post_save, post_delete):
-            signal.connect(on_catalogue, sender=watched, dispatch_uid=f"answers-{watched.__name__}")
+            signal.connect(
+                forget_profiles_after_catalogue_change,
+                sender=watched,
+                dispatch_uid=f"answers-{watched.__name__}",
+            )
     m2m_changed.connect(
-        on_assigned_paths, sender=Provider.assigned_paths.through, dispatch_uid="standings-paths"
+        refresh_targets_after_path_assignment,
+        sender=Provider.assigned_paths.through,
+        dispatch_uid="standings-paths",
     )
     for model, receiver in (
-        (Completion, on_completion),
-        (Enrolment, on_enrolment),
-        (ModuleCompetency, on_module_competency),
-        (PathTarget, on_path_target),
+        (Completion, refresh_evidence_after_completion),
+        (Enrolment, refresh_targets_after_enrolment),
+        (ModuleCompetency, refresh_evidence_after_module_competency_change),
+        (PathTarget, refresh_targets_after_path_target_change),
     ):
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, dispatch_uid=f"standings-{model.__name__}")

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from people.models import Provider
 from progress import answers
 from progress.models import SelfAssessment
-from training.signals import records_written
+from progress.signals import self_assessments_recorded
 
 # The ratings' standings, each moved forward unless a later rating is already there (a
 # standing may hold only evidenced or target levels, with no rating yet): one statement
@@ -72,7 +72,7 @@ def self_assessments_create(
         ]
     )
     # A bulk insert sends no model signal: the audit trail hears of it here.
-    records_written.send(sender=SelfAssessment, records=created)
+    self_assessments_recorded.send(sender=SelfAssessment, records=created)
     _advance_current_levels(created)
     answers.forget([provider.pk])
     return created

@@ -8,7 +8,8 @@ class SkillTally(models.Model):
     competency: the figures of the skills report, before they are divided, and how many
     rate themselves at each level (`level_0` to `level_20`, every level a scale may have).
 
-    Written by database triggers only (see reports.tally): every insert, update or delete
+    Written by PostgreSQL triggers only (reports.skill_counts; their SQL frozen in the
+    migrations): every insert, update or delete
     of a standing, and every move of a provider to another business or of a business to
     another office, commune or sector, adds the difference it makes, in the writer's own
     statement. On PostgreSQL rows are only ever appended, so writers never wait on each

@@ -8,7 +8,7 @@ from api.fields import BoundedDateField
 from api.filters import MAX_ID
 from catalogue.models import ModuleFormat
 from people.models import Sector
-from reports.selectors import SKILL_ORDERINGS
+from reports.skills import SKILL_ORDERINGS
 
 GROUPINGS = ["office", "sector", "commune", "business", "session", "path"]
 EXPORT_FORMATS = ["json", "csv", "xlsx"]

@@ -30,7 +30,7 @@ from common.labels import Label
 from common.memory import collector_paused
 from common.roles import COORDINATOR, PARTNER, role_of
 from progress import selectors as progress_selectors
-from reports import charts, selectors
+from reports import charts, effect, sessions, skills
 from reports.labels import CAUSES
 from reports.serializers import (
     SessionsQuery,
@@ -140,7 +140,7 @@ class SkillsReportView(ReportView):
 
     query_serializer = SkillsQuery
     filename = "skills"
-    report = selectors.skills_report
+    report = skills.skills_report
 
     @extend_schema(
         summary="Skills report",
@@ -192,7 +192,7 @@ class TrainingEffectReportView(ReportView):
 
     query_serializer = TrainingEffectQuery
     filename = "training-effect"
-    report = selectors.training_effect_report
+    report = effect.training_effect_report
 
     @extend_schema(
         summary="Training effect report",
@@ -224,7 +224,7 @@ class SessionsReportView(ReportView):
 
     query_serializer = SessionsQuery
     filename = "sessions"
-    report = selectors.sessions_report
+    report = sessions.sessions_report
 
     @extend_schema(
         summary="Sessions report",
@@ -272,7 +272,7 @@ class SkillsChartView(ReportView):
     cell the group's mean self-assessed level (with the number of providers behind it)."""
 
     query_serializer = SkillsChartQuery
-    report = selectors.skills_report
+    report = skills.skills_report
 
     @extend_schema(
         summary="Skills heatmap",

@@ -21,7 +21,7 @@ from training.models import (
     Source,
 )
 from training.selectors import modules_taught
-from training.signals import announce, announce_batches, records_written
+from training.signals import announce, announce_batches, written_in_bulk
 
 # The lifecycle: which status may follow which.
 TRANSITIONS: dict[str, set[str]] = {
@@ -363,7 +363,7 @@ def completions_replace(
         for completion in voids:
             completion.voided_at, completion.voided_by, completion.void_reason = now, actor, reason
     _insert_records(records, now)
-    records_written.send(sender=Completion, records=[*voids, *records])
+    written_in_bulk.send(sender=Completion, records=[*voids, *records])
     announce_batches([("completion.voided", voids), ("completion.recorded", records)])
     return records
 

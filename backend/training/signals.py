@@ -3,7 +3,7 @@
 - `training_event`, once the writer's transaction has committed, for the outside world
   (integrations' webhooks), with `batches`: a list of (`event`, e.g. `session.confirmed`;
   `records`, the records it is about: one, or all those a bulk write touched).
-- `records_written`, at once, inside the writer's transaction (see below).
+- `written_in_bulk`, at once, inside the writer's transaction (see below).
 """
 
 from typing import Any
@@ -13,11 +13,11 @@ from django.dispatch import Signal
 
 training_event = Signal()
 
-# Sent at once, inside the writer's transaction, by writes that bypass the models' own
-# signals (bulk inserts and updates), with `records`: every record they wrote. For data
-# kept consistent with the records (progress's standings) and the audit trail. Sent
-# too by progress for its ratings, recorded in bulk.
-records_written = Signal()
+# Sent at once, inside the writer's transaction, by training's writes that bypass the
+# models' own signals (bulk inserts and updates of completions), with `records`: every
+# record they wrote. For data kept consistent with the records (progress's current
+# levels) and the audit trail.
+written_in_bulk = Signal()
 
 EVENTS = (
     "session.confirmed",

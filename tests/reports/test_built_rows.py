@@ -1,5 +1,5 @@
-"""The skills report's rows are rebuilt only where what they show moved (reports.selectors:
-BuiltRows): a report asked again serves the rows it built before for every cell, label and
+"""The skills report's rows are rebuilt only where what they show moved (reports.skills:
+RowsBuiltLast): a report asked again serves the rows it built before for every cell, label and
 competency that did not change, and new rows for the others, equal to rows built afresh."""
 
 from typing import Any
@@ -9,7 +9,7 @@ from django.utils import translation
 
 from catalogue.models import Competency
 from people.models import Organisation
-from reports import selectors
+from reports import skills
 from tests import factories
 from tests.conftest import client_for
 from tests.reports.scene import Scene, at, build
@@ -17,13 +17,13 @@ from tests.reports.scene import Scene, at, build
 
 @pytest.fixture
 def scene(db: None) -> Scene:
-    selectors.BUILT.clear()
+    skills.ROWS_BUILT_LAST.clear()
     return build()
 
 
 def report(group_by: str) -> list[dict[str, Any]]:
     coordinator = factories.CoordinatorFactory()
-    rows: list[dict[str, Any]] = selectors.skills_report(
+    rows: list[dict[str, Any]] = skills.skills_report(
         user=coordinator, params={"group_by": group_by}
     )["rows"]
     return rows
@@ -31,7 +31,7 @@ def report(group_by: str) -> list[dict[str, Any]]:
 
 def afresh(group_by: str) -> list[dict[str, Any]]:
     """The same report with no rows kept from before."""
-    selectors.BUILT.clear()
+    skills.ROWS_BUILT_LAST.clear()
     return report(group_by)
 
 

@@ -3,17 +3,85 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from catalogue.dbguards import level_guard_sql
-from progress import standings
+# SQLite rebuilt the table for the altered columns, and its triggers with it; the guard
+# made again lets a null level (no self-assessment yet) pass. Then every provider's
+# evidenced and target levels are computed from the facts, and empty rows dropped. The
+# statements as they were run, frozen here.
+GUARD = {
+    "postgresql": [
+        'DROP TRIGGER IF EXISTS progress_currentlevel_level_in_scale ON progress_currentlevel;',
+        """
+CREATE OR REPLACE FUNCTION parcours_level_in_scale() RETURNS trigger AS $$
+DECLARE
+    row_data jsonb := to_jsonb(NEW);
+    lvl integer := (row_data ->> TG_ARGV[0])::integer;
+    comp bigint := (row_data ->> TG_ARGV[1])::bigint;
+BEGIN
+    IF lvl IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM catalogue_competency c
+        JOIN catalogue_proficiencylevel l ON l.framework_id = c.framework_id
+        WHERE c.id = comp AND l.value = lvl
+    ) THEN
+        RAISE EXCEPTION 'level % is outside the scale of competency %', lvl, comp
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+""",
+        "CREATE TRIGGER progress_currentlevel_level_in_scale BEFORE INSERT OR UPDATE OF level, competency_id ON progress_currentlevel FOR EACH ROW WHEN (NEW.level IS NOT NULL) EXECUTE FUNCTION parcours_level_in_scale('level', 'competency_id');",
+    ],
+    "sqlite": [
+        'DROP TRIGGER IF EXISTS progress_currentlevel_level_in_scale_insert;',
+        'DROP TRIGGER IF EXISTS progress_currentlevel_level_in_scale_update;',
+        "CREATE TRIGGER progress_currentlevel_level_in_scale_insert BEFORE INSERT ON progress_currentlevel WHEN NEW.level IS NOT NULL AND NOT EXISTS (SELECT 1 FROM catalogue_competency c JOIN catalogue_proficiencylevel l ON l.framework_id = c.framework_id WHERE c.id = NEW.competency_id AND l.value = NEW.level) BEGIN SELECT RAISE(ABORT, 'level is outside the scale of the competency'); END;",
+        "CREATE TRIGGER progress_currentlevel_level_in_scale_update BEFORE UPDATE OF level, competency_id ON progress_currentlevel WHEN NEW.level IS NOT NULL AND NOT EXISTS (SELECT 1 FROM catalogue_competency c JOIN catalogue_proficiencylevel l ON l.framework_id = c.framework_id WHERE c.id = NEW.competency_id AND l.value = NEW.level) BEGIN SELECT RAISE(ABORT, 'level is outside the scale of the competency'); END;",
+    ],
+}
+
+# Each provider's evidenced levels (the highest level taught by a module they completed)
+# and target levels (the highest target of the paths they follow: assigned, or of a path
+# session they are enrolled in), one upsert each; then the rows with no level at all go.
+FILL = [
+    """
+INSERT INTO progress_currentlevel (provider_id, competency_id, evidenced_level)
+SELECT provider_id, competency_id, MAX(level) FROM (
+    SELECT c.provider_id, mc.competency_id, mc.level
+    FROM training_completion c
+    JOIN catalogue_modulecompetency mc ON mc.module_id = c.module_id
+    WHERE c.outcome = 'completed' AND c.voided_at IS NULL
+) levels
+GROUP BY provider_id, competency_id
+ORDER BY provider_id, competency_id
+ON CONFLICT (provider_id, competency_id) DO UPDATE SET evidenced_level = excluded.evidenced_level
+""",
+    """
+INSERT INTO progress_currentlevel (provider_id, competency_id, target_level)
+SELECT provider_id, competency_id, MAX(level) FROM (
+    SELECT followed.provider_id, pt.competency_id, pt.level
+    FROM (
+        SELECT a.provider_id, a.learningpath_id AS path_id
+        FROM people_provider_assigned_paths a
+        UNION
+        SELECT e.provider_id, s.path_id
+        FROM training_enrolment e
+        JOIN training_session s ON s.id = e.session_id
+        WHERE e.status = 'enrolled' AND s.path_id IS NOT NULL
+    ) followed
+    JOIN catalogue_pathtarget pt ON pt.path_id = followed.path_id
+) levels
+GROUP BY provider_id, competency_id
+ORDER BY provider_id, competency_id
+ON CONFLICT (provider_id, competency_id) DO UPDATE SET target_level = excluded.target_level
+""",
+    "DELETE FROM progress_currentlevel WHERE level IS NULL "
+    "AND evidenced_level IS NULL AND target_level IS NULL",
+]
 
 
 def guard_and_fill(apps, schema_editor):
-    # SQLite rebuilt the table for the altered columns, and its triggers with it; the
-    # guard now lets a null level (no self-assessment yet) pass.
-    create, drop = level_guard_sql(schema_editor.connection.vendor, "progress_currentlevel")
-    for statement in [*drop, *create]:
+    for statement in [*GUARD[schema_editor.connection.vendor], *FILL]:
         schema_editor.execute(statement, params=None)
-    standings.rebuild()
 
 
 class Migration(migrations.Migration):

@@ -2,15 +2,209 @@
 
 from django.db import migrations, models
 
-from reports import tally
+# The triggers that keep the skills report's counts (PostgreSQL), as they were written:
+# a statement-level function per table and event sums a whole statement's rows and
+# appends them; a row-level one follows a provider or a business moving between groups.
+# SQLite computes the report from the current levels instead (0003_sqlite_reads_levels).
 
 
 def install(apps, schema_editor):
-    tally.install(schema_editor)
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in [*FUNCTIONS, *TRIGGERS]:
+        schema_editor.execute(statement, params=None)
+    with schema_editor.connection.cursor() as cursor:
+        for statement in COUNT_ALL:
+            cursor.execute(statement)
 
 
 def uninstall(apps, schema_editor):
-    tally.uninstall(schema_editor)
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in DROP:
+        schema_editor.execute(statement, params=None)
+
+
+FUNCTIONS = [
+    """
+CREATE OR REPLACE FUNCTION tally_progress_currentlevel_insert() RETURNS trigger AS $$ BEGIN IF EXISTS (SELECT FROM new_rows) THEN EXECUTE $statement$
+        INSERT INTO reports_skilltally (grouping, group_key, competency_id, assessed, level_sum, with_target, at_target, evidenced, evidenced_sum, compared, over_confident, under_confident, difference_sum, level_0, level_1, level_2, level_3, level_4, level_5, level_6, level_7, level_8, level_9, level_10, level_11, level_12, level_13, level_14, level_15, level_16, level_17, level_18, level_19, level_20, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id, SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END), FALSE
+        FROM (SELECT 1 AS sign, b.office_id, b.commune, b.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM new_rows f JOIN people_provider p ON p.id = f.provider_id LEFT JOIN people_business b ON b.id = p.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE src.level IS NOT NULL OR src.evidenced_level IS NOT NULL
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id
+        HAVING SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END) <> 0
+    $statement$; END IF; RETURN NULL; END $$ LANGUAGE plpgsql;
+""",
+    """
+CREATE OR REPLACE FUNCTION tally_progress_currentlevel_update() RETURNS trigger AS $$ BEGIN IF EXISTS (SELECT FROM new_rows) THEN EXECUTE $statement$
+        INSERT INTO reports_skilltally (grouping, group_key, competency_id, assessed, level_sum, with_target, at_target, evidenced, evidenced_sum, compared, over_confident, under_confident, difference_sum, level_0, level_1, level_2, level_3, level_4, level_5, level_6, level_7, level_8, level_9, level_10, level_11, level_12, level_13, level_14, level_15, level_16, level_17, level_18, level_19, level_20, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id, SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END), FALSE
+        FROM (SELECT -1 AS sign, b.office_id, b.commune, b.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM old_rows f JOIN people_provider p ON p.id = f.provider_id LEFT JOIN people_business b ON b.id = p.business_id UNION ALL SELECT 1 AS sign, b.office_id, b.commune, b.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM new_rows f JOIN people_provider p ON p.id = f.provider_id LEFT JOIN people_business b ON b.id = p.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE src.level IS NOT NULL OR src.evidenced_level IS NOT NULL
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id
+        HAVING SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END) <> 0
+    $statement$; END IF; RETURN NULL; END $$ LANGUAGE plpgsql;
+""",
+    """
+CREATE OR REPLACE FUNCTION tally_progress_currentlevel_delete() RETURNS trigger AS $$ BEGIN IF EXISTS (SELECT FROM old_rows) THEN EXECUTE $statement$
+        INSERT INTO reports_skilltally (grouping, group_key, competency_id, assessed, level_sum, with_target, at_target, evidenced, evidenced_sum, compared, over_confident, under_confident, difference_sum, level_0, level_1, level_2, level_3, level_4, level_5, level_6, level_7, level_8, level_9, level_10, level_11, level_12, level_13, level_14, level_15, level_16, level_17, level_18, level_19, level_20, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id, SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END), FALSE
+        FROM (SELECT -1 AS sign, b.office_id, b.commune, b.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM old_rows f JOIN people_provider p ON p.id = f.provider_id LEFT JOIN people_business b ON b.id = p.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE src.level IS NOT NULL OR src.evidenced_level IS NOT NULL
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id
+        HAVING SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END) <> 0
+    $statement$; END IF; RETURN NULL; END $$ LANGUAGE plpgsql;
+""",
+    """
+CREATE OR REPLACE FUNCTION tally_people_provider_insert() RETURNS trigger AS $$ BEGIN IF EXISTS (SELECT FROM new_rows) THEN EXECUTE $statement$
+        INSERT INTO reports_groupsize (grouping, group_key, providers, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), SUM(src.sign * 1), FALSE
+        FROM (SELECT 1 AS sign, b.office_id, b.commune, b.sector FROM new_rows p LEFT JOIN people_business b ON b.id = p.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE TRUE
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, '')
+        HAVING SUM(src.sign * 1) <> 0
+    $statement$; END IF; RETURN NULL; END $$ LANGUAGE plpgsql;
+""",
+    """
+CREATE OR REPLACE FUNCTION tally_people_provider_delete() RETURNS trigger AS $$ BEGIN IF EXISTS (SELECT FROM old_rows) THEN EXECUTE $statement$
+        INSERT INTO reports_groupsize (grouping, group_key, providers, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), SUM(src.sign * 1), FALSE
+        FROM (SELECT -1 AS sign, b.office_id, b.commune, b.sector FROM old_rows p LEFT JOIN people_business b ON b.id = p.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE TRUE
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, '')
+        HAVING SUM(src.sign * 1) <> 0
+    $statement$; END IF; RETURN NULL; END $$ LANGUAGE plpgsql;
+""",
+    """
+CREATE OR REPLACE FUNCTION tally_people_provider_moved() RETURNS trigger AS $$ BEGIN
+        INSERT INTO reports_skilltally (grouping, group_key, competency_id, assessed, level_sum, with_target, at_target, evidenced, evidenced_sum, compared, over_confident, under_confident, difference_sum, level_0, level_1, level_2, level_3, level_4, level_5, level_6, level_7, level_8, level_9, level_10, level_11, level_12, level_13, level_14, level_15, level_16, level_17, level_18, level_19, level_20, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id, SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END), FALSE
+        FROM (SELECT -1 AS sign, b.office_id, b.commune, b.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM progress_currentlevel f LEFT JOIN people_business b ON b.id = OLD.business_id WHERE f.provider_id = OLD.id UNION ALL SELECT 1 AS sign, b.office_id, b.commune, b.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM progress_currentlevel f LEFT JOIN people_business b ON b.id = NEW.business_id WHERE f.provider_id = NEW.id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE src.level IS NOT NULL OR src.evidenced_level IS NOT NULL
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id
+        HAVING SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END) <> 0
+    ;
+        INSERT INTO reports_groupsize (grouping, group_key, providers, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), SUM(src.sign * 1), FALSE
+        FROM (SELECT -1 AS sign, b.office_id, b.commune, b.sector FROM (SELECT 1 AS one) x LEFT JOIN people_business b ON b.id = OLD.business_id UNION ALL SELECT 1 AS sign, b.office_id, b.commune, b.sector FROM (SELECT 1 AS one) x LEFT JOIN people_business b ON b.id = NEW.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE TRUE
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, '')
+        HAVING SUM(src.sign * 1) <> 0
+    ; RETURN NULL; END $$ LANGUAGE plpgsql;
+""",
+    """
+CREATE OR REPLACE FUNCTION tally_people_business_moved() RETURNS trigger AS $$ BEGIN
+        INSERT INTO reports_skilltally (grouping, group_key, competency_id, assessed, level_sum, with_target, at_target, evidenced, evidenced_sum, compared, over_confident, under_confident, difference_sum, level_0, level_1, level_2, level_3, level_4, level_5, level_6, level_7, level_8, level_9, level_10, level_11, level_12, level_13, level_14, level_15, level_16, level_17, level_18, level_19, level_20, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id, SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END), FALSE
+        FROM (SELECT -1 AS sign, OLD.office_id, OLD.commune, OLD.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM progress_currentlevel f JOIN people_provider p ON p.id = f.provider_id WHERE p.business_id = OLD.id UNION ALL SELECT 1 AS sign, NEW.office_id, NEW.commune, NEW.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM progress_currentlevel f JOIN people_provider p ON p.id = f.provider_id WHERE p.business_id = NEW.id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE src.level IS NOT NULL OR src.evidenced_level IS NOT NULL
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id
+        HAVING SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END) <> 0
+    ;
+        INSERT INTO reports_groupsize (grouping, group_key, providers, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), SUM(src.sign * 1), FALSE
+        FROM (SELECT -1 AS sign, OLD.office_id, OLD.commune, OLD.sector FROM people_provider p WHERE p.business_id = OLD.id UNION ALL SELECT 1 AS sign, NEW.office_id, NEW.commune, NEW.sector FROM people_provider p WHERE p.business_id = NEW.id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE TRUE
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, '')
+        HAVING SUM(src.sign * 1) <> 0
+    ; RETURN NULL; END $$ LANGUAGE plpgsql;
+""",
+]
+
+TRIGGERS = [
+    """
+CREATE TRIGGER tally_progress_currentlevel_insert AFTER INSERT ON progress_currentlevel REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_progress_currentlevel_insert();
+""",
+    """
+CREATE TRIGGER tally_progress_currentlevel_update AFTER UPDATE ON progress_currentlevel REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_progress_currentlevel_update();
+""",
+    """
+CREATE TRIGGER tally_progress_currentlevel_delete AFTER DELETE ON progress_currentlevel REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_progress_currentlevel_delete();
+""",
+    """
+CREATE TRIGGER tally_people_provider_insert AFTER INSERT ON people_provider REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_people_provider_insert();
+""",
+    """
+CREATE TRIGGER tally_people_provider_delete AFTER DELETE ON people_provider REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tally_people_provider_delete();
+""",
+    """
+CREATE TRIGGER tally_people_provider_moved AFTER UPDATE OF business_id ON people_provider FOR EACH ROW WHEN ((OLD.business_id) IS DISTINCT FROM (NEW.business_id)) EXECUTE FUNCTION tally_people_provider_moved();
+""",
+    """
+CREATE TRIGGER tally_people_business_moved AFTER UPDATE OF office_id, commune, sector ON people_business FOR EACH ROW WHEN ((OLD.office_id, OLD.commune, OLD.sector) IS DISTINCT FROM (NEW.office_id, NEW.commune, NEW.sector)) EXECUTE FUNCTION tally_people_business_moved();
+""",
+]
+
+DROP = [
+    """
+DROP TRIGGER IF EXISTS tally_progress_currentlevel_insert ON progress_currentlevel;
+""",
+    """
+DROP FUNCTION IF EXISTS tally_progress_currentlevel_insert();
+""",
+    """
+DROP TRIGGER IF EXISTS tally_progress_currentlevel_update ON progress_currentlevel;
+""",
+    """
+DROP FUNCTION IF EXISTS tally_progress_currentlevel_update();
+""",
+    """
+DROP TRIGGER IF EXISTS tally_progress_currentlevel_delete ON progress_currentlevel;
+""",
+    """
+DROP FUNCTION IF EXISTS tally_progress_currentlevel_delete();
+""",
+    """
+DROP TRIGGER IF EXISTS tally_people_provider_insert ON people_provider;
+""",
+    """
+DROP FUNCTION IF EXISTS tally_people_provider_insert();
+""",
+    """
+DROP TRIGGER IF EXISTS tally_people_provider_delete ON people_provider;
+""",
+    """
+DROP FUNCTION IF EXISTS tally_people_provider_delete();
+""",
+    """
+DROP TRIGGER IF EXISTS tally_people_provider_moved ON people_provider;
+""",
+    """
+DROP FUNCTION IF EXISTS tally_people_provider_moved();
+""",
+    """
+DROP TRIGGER IF EXISTS tally_people_business_moved ON people_business;
+""",
+    """
+DROP FUNCTION IF EXISTS tally_people_business_moved();
+""",
+]
+
+COUNT_ALL = [
+    """
+DELETE FROM reports_skilltally
+""",
+    """
+        INSERT INTO reports_skilltally (grouping, group_key, competency_id, assessed, level_sum, with_target, at_target, evidenced, evidenced_sum, compared, over_confident, under_confident, difference_sum, level_0, level_1, level_2, level_3, level_4, level_5, level_6, level_7, level_8, level_9, level_10, level_11, level_12, level_13, level_14, level_15, level_16, level_17, level_18, level_19, level_20, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id, SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END), SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)), SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END), SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END), TRUE
+        FROM (SELECT 1 AS sign, b.office_id, b.commune, b.sector, f.competency_id, f.level, f.evidenced_level, f.target_level FROM progress_currentlevel f JOIN people_provider p ON p.id = f.provider_id LEFT JOIN people_business b ON b.id = p.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE src.level IS NOT NULL OR src.evidenced_level IS NOT NULL
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), src.competency_id
+        HAVING SUM(src.sign * CASE WHEN src.level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.target_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level >= src.target_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level IS NOT NULL AND src.evidenced_level IS NOT NULL THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level > src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level < src.evidenced_level THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * COALESCE(src.level - src.evidenced_level, 0)) <> 0 OR SUM(src.sign * CASE WHEN src.level = 0 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 1 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 2 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 3 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 4 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 5 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 6 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 7 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 8 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 9 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 10 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 11 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 12 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 13 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 14 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 15 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 16 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 17 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 18 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 19 THEN 1 ELSE 0 END) <> 0 OR SUM(src.sign * CASE WHEN src.level = 20 THEN 1 ELSE 0 END) <> 0
+""",
+    """
+DELETE FROM reports_groupsize
+""",
+    """
+        INSERT INTO reports_groupsize (grouping, group_key, providers, merged)
+        SELECT g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, ''), SUM(src.sign * 1), TRUE
+        FROM (SELECT 1 AS sign, b.office_id, b.commune, b.sector FROM people_provider p LEFT JOIN people_business b ON b.id = p.business_id) src CROSS JOIN (SELECT 'office' AS grouping UNION ALL SELECT 'commune' AS grouping UNION ALL SELECT 'sector' AS grouping) g
+        WHERE TRUE
+        GROUP BY g.grouping, COALESCE(CASE g.grouping WHEN 'office' THEN CAST(src.office_id AS TEXT) WHEN 'commune' THEN src.commune ELSE src.sector END, '')
+        HAVING SUM(src.sign * 1) <> 0
+""",
+]
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,9 @@
-"""The skills report's counts kept by the database (reports.tally) against the standings.
+"""The skills report read both ways: from the counts PostgreSQL's triggers keep
+(reports.skill_counts), and summed afresh from the current levels (SQLite's only way).
 
-Every write below is followed by the same check: the report's cells read from the kept
-counts equal those summed afresh from the standings, in every grouping the counts keep.
+On PostgreSQL every write below is followed by the same check: the report's cells read
+from the kept counts equal those summed afresh from the current levels, in every grouping
+the counts keep. SQLite keeps no counts.
 """
 
 from collections.abc import Callable
@@ -16,12 +18,12 @@ from people.models import Business, Provider
 from progress import standings
 from progress.models import CurrentLevel
 from progress.services import self_assessments_create
-from reports import tally
+from reports import skill_counts, skills
 from reports.models import GroupSize, SkillTally
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, on_postgres
 from tests.reports.scene import Scene, at, build
-from tests.reports.tally_check import figures, sizes
+from tests.reports.skill_counts_check import figures, sizes
 from training import services as training
 from training.models import Completion, Outcome
 
@@ -35,8 +37,12 @@ def scene(db: None) -> Scene:
     return scene
 
 
+# The counts are kept on PostgreSQL only (SQLite reads the current levels).
+kept_counts = pytest.mark.skipif(not on_postgres(), reason="counts are kept on PostgreSQL only")
+
+
 def assert_kept() -> None:
-    for group_by in tally.GROUPINGS:
+    for group_by in skill_counts.GROUPINGS:
         afresh = figures(group_by, kept=False)
         assert afresh, group_by
         assert figures(group_by, kept=True) == afresh, group_by
@@ -46,7 +52,7 @@ def assert_kept() -> None:
 def everything() -> dict[str, Any]:
     return {
         group_by: (figures(group_by, kept=False), sizes(group_by, kept=False))
-        for group_by in tally.GROUPINGS
+        for group_by in skill_counts.GROUPINGS
     }
 
 
@@ -59,6 +65,7 @@ def rate(provider: Provider, competency: Any, level: int, month: int = 5) -> Non
     )
 
 
+@kept_counts
 def test_the_counts_of_the_scene_are_those_of_its_standings(scene: Scene) -> None:
     assert_kept()
     # By office, B1 and B2 (O1) hold P1, P2 and P3's Instagram ratings: 3, 2 and 2.
@@ -118,6 +125,7 @@ def raise_target(s: Scene) -> None:
     standings.rebuild()
 
 
+@kept_counts
 @pytest.mark.parametrize("write", WRITES, ids=list(WRITES))
 def test_every_write_keeps_the_counts(scene: Scene, write: str) -> None:
     before = everything()
@@ -127,52 +135,57 @@ def test_every_write_keeps_the_counts(scene: Scene, write: str) -> None:
         assert everything() != before, "the write changed no figure: it tests nothing"
 
 
+@kept_counts
 def test_all_the_writes_in_a_row_keep_the_counts(scene: Scene) -> None:
     for write in WRITES.values():
         write(scene)
     assert_kept()
 
 
+@kept_counts
 def test_merging_keeps_the_sums_and_leaves_one_row_per_cell(scene: Scene) -> None:
     rate(scene.P1, scene.C1, 0)
     rate(scene.P1, scene.C1, 2, month=6)
-    # PostgreSQL appends each write's differences; SQLite adds them to the cell's row.
-    appended = SkillTally.objects.filter(merged=False).exists()
-    assert appended == (connection.vendor == "postgresql")
-    before = {group_by: figures(group_by, kept=False) for group_by in tally.GROUPINGS}
-    tally.compact()
+    # Each write's differences are appended, merged before a read.
+    assert SkillTally.objects.filter(merged=False).exists()
+    before = {group_by: figures(group_by, kept=False) for group_by in skill_counts.GROUPINGS}
+    skill_counts.compact()
     assert not SkillTally.objects.filter(merged=False).exists()
     assert not GroupSize.objects.filter(merged=False).exists()
     rows = SkillTally.objects.values_list("grouping", "group_key", "competency_id")
     assert len(rows) == len(set(rows))
     groups = GroupSize.objects.values_list("grouping", "group_key")
     assert len(groups) == len(set(groups))
-    assert {g: figures(g, kept=True) for g in tally.GROUPINGS} == before
+    assert {g: figures(g, kept=True) for g in skill_counts.GROUPINGS} == before
     # Merging again changes nothing.
     count = SkillTally.objects.count()
-    tally.compact()
+    skill_counts.compact()
     assert SkillTally.objects.count() == count
 
 
+@kept_counts
 def test_the_counts_rebuilt_from_the_standings_equal_those_kept(scene: Scene) -> None:
     rate(scene.P2, scene.C2, 3)
     Business.objects.filter(pk=scene.B2.pk).update(commune="Roscoff")
-    kept = {g: figures(g, kept=True) for g in tally.GROUPINGS}
-    tally.rebuild()
+    kept = {g: figures(g, kept=True) for g in skill_counts.GROUPINGS}
+    skill_counts.rebuild()
     assert not SkillTally.objects.filter(merged=False).exists()
-    assert {g: figures(g, kept=True) for g in tally.GROUPINGS} == kept
+    assert {g: figures(g, kept=True) for g in skill_counts.GROUPINGS} == kept
 
 
-@pytest.mark.parametrize("group_by", tally.GROUPINGS)
-def test_a_coordinators_report_reads_the_kept_counts(scene: Scene, group_by: str) -> None:
+@pytest.mark.parametrize("group_by", skill_counts.GROUPINGS)
+def test_a_coordinators_report_reads_the_kept_counts_on_postgresql(
+    scene: Scene, group_by: str
+) -> None:
+    """PostgreSQL reads the counts kept by its triggers; SQLite sums the current levels."""
     client = client_for(factories.CoordinatorFactory())
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/v1/reports/skills/", {"group_by": group_by})
     assert response.status_code == 200, response.content
     sql = [query["sql"] for query in queries.captured_queries]
-    assert any("reports_skilltally" in query for query in sql)
-    assert not any("progress_currentlevel" in query for query in sql)
-    # The figures are those of the standings.
+    assert any("reports_skilltally" in query for query in sql) == on_postgres()
+    assert any("progress_currentlevel" in query for query in sql) == (not on_postgres())
+    # The figures are those of the current levels.
     row = next(
         row
         for row in response.json()["rows"]
@@ -180,6 +193,24 @@ def test_a_coordinators_report_reads_the_kept_counts(scene: Scene, group_by: str
     )
     afresh = figures(group_by, kept=False)[(row["group"], scene.C1.pk)]
     assert {name: row[name] for name in afresh} == afresh
+
+
+@kept_counts
+@pytest.mark.parametrize("group_by", skill_counts.GROUPINGS)
+def test_the_report_is_the_same_read_either_way(
+    scene: Scene, group_by: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole report, from the kept counts and summed from the current levels, after
+    writes of every kind."""
+    for write in WRITES.values():
+        write(scene)
+    coordinator = factories.CoordinatorFactory()
+    kept = skills.skills_report(user=coordinator, params={"group_by": group_by})
+    monkeypatch.setattr(skills, "_read_kept_counts", None)  # would fail if called
+    monkeypatch.setattr(skills, "_whole_population", lambda scope, params: False)
+    afresh = skills.skills_report(user=coordinator, params={"group_by": group_by})
+    assert kept["rows"]
+    assert kept == afresh
 
 
 def test_a_narrowed_report_still_reads_the_standings(scene: Scene) -> None:
@@ -197,16 +228,13 @@ def test_a_narrowed_report_still_reads_the_standings(scene: Scene) -> None:
 def test_the_statement_functions_plan_each_call() -> None:
     """On PostgreSQL, each statement-level function runs its INSERT through EXECUTE,
     planned for that call's transition table (a static one keeps the plan made for its
-    first call's). SQLite's triggers are row-level, one per table and event."""
+    first call's). SQLite has no such triggers: its report sums the current levels."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE 'tally_%' ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE name LIKE 'tally_%' OR name LIKE '%one_row'"
             )
-            triggers = dict(cursor.fetchall())
-        assert len(triggers) == 7, sorted(triggers)
-        assert all("FOR EACH ROW" in sql for sql in triggers.values())
+            assert cursor.fetchall() == []
         return
     with connection.cursor() as cursor:
         cursor.execute(
