@@ -263,10 +263,9 @@ def completion_create(
     outcome: str,
     actor: Any,
     source: str = Source.TRAINER,
-    external_id: str | None = None,
-    source_centre: Organisation | None = None,
 ) -> Completion:
-    """Record one provider's outcome for one module (of a session, when given)."""
+    """Record one provider's outcome for one module (of a session, when given). A partner
+    centre's completions with their external ids are written by `integrations.bulk_upserts`."""
     if session is not None:
         _check_recordable(session, {provider.pk}, {module_id})
         live = Completion.objects.filter(
@@ -281,8 +280,6 @@ def completion_create(
         outcome=outcome,
         source=source,
         recorded_by=actor,
-        external_id=external_id,
-        source_centre=source_centre,
     )
     announce("completion.recorded", completion)
     return completion

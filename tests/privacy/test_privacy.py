@@ -491,7 +491,14 @@ class TestErasureDetails:
         serving = current_request.set(SimpleNamespace(user=person, auth=None))  # type: ignore[arg-type]
         try:
             audit_events_insert(
-                events=[("training.enrolment", 1, "updated", {"note": ["", "Dixit Kerjean"]})]
+                events=[
+                    (
+                        "training.enrolment",
+                        1,
+                        "updated",
+                        {"note": ["", "Dixit Kerjean"], "detail": {"by": "Kerjean", "seats": 2}},
+                    )
+                ]
             )
         finally:
             current_request.reset(serving)
@@ -504,7 +511,7 @@ class TestErasureDetails:
         created.refresh_from_db()
         assert created.changes["role"] == role
         quoted = AuditEvent.objects.get(record_type="training.enrolment", actor_id=person.pk)
-        assert quoted.changes == {"note": ["", ERASED]}
+        assert quoted.changes == {"note": ["", ERASED], "detail": {"by": ERASED, "seats": 2}}
         assert quoted.actor == f"erased-{person.pk}"
 
     def test_a_provider_erased_long_ago_is_not_erased_again(self, person):
