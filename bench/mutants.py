@@ -182,7 +182,8 @@ def run(apps: list[str]) -> None:
     if code != 0:
         sys.exit(f"mutmut exited with {code}: see {log.relative_to(ROOT)}")
     _record_time(apps, minutes)
-    report()
+    if report():
+        sys.exit("Surviving mutants no reason explains: kill them with a test (docs/testing.md).")
 
 
 def _record_time(apps: list[str], minutes: float) -> None:
@@ -297,7 +298,7 @@ def _reason(name: str, change: str) -> str | None:
     return None
 
 
-def report() -> None:
+def report() -> int:
     """Write the figures per module and the surviving mutants into docs/testing.md."""
     rows = []
     survivors: list[tuple[str, str, str | None]] = []
@@ -358,6 +359,7 @@ def report() -> None:
         f"{DOC.relative_to(ROOT)}: {len(survivors)} surviving mutants listed, "
         f"{len(unexplained)} unexplained"
     )
+    return len(unexplained)
 
 
 if __name__ == "__main__":
