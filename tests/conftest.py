@@ -54,11 +54,11 @@ def empty_cache() -> None:
     from django.core.cache import caches
 
     from api import throttling
-    from catalogue import snapshot
+    from common import caching
 
     for cache in caches.all():
         cache.clear()
-    snapshot.forget()
+    caching.clear_object_caches()
     throttling._held.clear()
 
 
@@ -79,7 +79,7 @@ def reports_computed_each_time(settings: Any) -> None:
 def progress_answers_kept(settings: Any) -> None:
     """Progress profiles are served again from the cache, as in production with a shared
     cache (one process here): every test that writes then reads a profile checks that the
-    write invalidated it (progress/answers.py)."""
+    write invalidated it (progress/profile_cache.py)."""
     settings.PROGRESS_CACHE_SECONDS = 300
 
 

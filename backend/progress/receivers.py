@@ -1,5 +1,5 @@
 """Standings follow every write that moves an evidenced or a target level, and the kept
-progress answers (progress.answers) every write that moves what a profile shows.
+progress profiles (progress.profile_cache) every write that moves what a profile shows.
 
 They listen to the models' own signals (so the services, the admin and any other
 ORM write are followed) and to training's `records_written` for its bulk writes,
@@ -14,7 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from catalogue import signals as catalogue_signals
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress import answers, standings
+from progress import profile_cache, standings
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import Completion, Enrolment, Session
 from training.signals import records_written
@@ -31,27 +31,27 @@ IN_SESSION = "SELECT provider_id FROM training_enrolment WHERE session_id = %s"
 def on_completion(instance: Completion, **kwargs: Any) -> None:
     """A completion recorded, voided or removed moves its provider's evidenced levels."""
     standings.refresh_evidence([instance.provider_id])
-    answers.forget([instance.provider_id])
+    profile_cache.invalidate([instance.provider_id])
 
 
 def on_completions(records: list[Completion], **kwargs: Any) -> None:
     """The same for completions written in bulk."""
     provider_ids = {record.provider_id for record in records}
     standings.refresh_evidence(provider_ids, {record.module_id for record in records})
-    answers.forget(provider_ids)
+    profile_cache.invalidate(provider_ids)
 
 
 def on_enrolment(instance: Enrolment, **kwargs: Any) -> None:
     """An enrolment (in a path session) made, cancelled or promoted moves its targets, and
     the places left that any profile may recommend."""
     standings.refresh_targets([instance.provider_id])
-    answers.forget_all()
+    profile_cache.invalidate_all()
 
 
 def on_session_saved(instance: Session, created: bool, update_fields: Any, **kwargs: Any) -> None:
     """A session's path may have changed: its participants' targets follow. Any profile
     may recommend the session."""
-    answers.forget_all()
+    profile_cache.invalidate_all()
     if created or (update_fields is not None and "path" not in update_fields):
         return
     standings.refresh_targets_where(IN_SESSION, [instance.pk])
@@ -64,7 +64,7 @@ def on_assigned_paths(
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
             standings.refresh_targets([instance.pk])
-            answers.forget([instance.pk])
+            profile_cache.invalidate([instance.pk])
         return
     # From the path's side: `path.providers.clear()` names nobody, so remember them first.
     if action == "pre_clear":
@@ -72,10 +72,10 @@ def on_assigned_paths(
     elif action == "post_clear":
         cleared = getattr(instance, "_cleared_providers", [])
         standings.refresh_targets(cleared)
-        answers.forget(cleared)
+        profile_cache.invalidate(cleared)
     elif action in ("post_add", "post_remove") and pk_set:
         standings.refresh_targets(pk_set)
-        answers.forget(pk_set)
+        profile_cache.invalidate(pk_set)
 
 
 def on_module_competency(instance: ModuleCompetency, **kwargs: Any) -> None:
@@ -91,18 +91,20 @@ def on_path_target(instance: PathTarget, **kwargs: Any) -> None:
 def on_catalogue(**kwargs: Any) -> None:
     """Any write to the catalogue (names, what a module teaches, a path's targets, ...):
     kept profiles are no longer served (they are not keyed by the catalogue's version)."""
-    answers.forget_all()
+    profile_cache.invalidate_all()
 
 
 def on_session_deleted(instance: Session, **kwargs: Any) -> None:
     """A session removed leaves the profiles that recommended it."""
-    answers.forget_all()
+    profile_cache.invalidate_all()
 
 
 def on_provider_fact(instance: Any, **kwargs: Any) -> None:
     """A self-assessment or a standing written or removed outside progress.services (the
     admin, an erasure, a removal), or the provider themself removed."""
-    answers.forget([instance.provider_id if hasattr(instance, "provider_id") else instance.pk])
+    profile_cache.invalidate(
+        [instance.provider_id if hasattr(instance, "provider_id") else instance.pk]
+    )
 
 
 def connect() -> None:

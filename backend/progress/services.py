@@ -6,7 +6,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from people.models import Provider
-from progress import answers
+from progress import profile_cache
 from progress.models import SelfAssessment
 from training.signals import records_written
 
@@ -74,5 +74,5 @@ def self_assessments_create(
     # A bulk insert sends no model signal: the audit trail hears of it here.
     records_written.send(sender=SelfAssessment, records=created)
     _advance_current_levels(created)
-    answers.forget([provider.pk])
+    profile_cache.invalidate([provider.pk])
     return created
