@@ -1,16 +1,16 @@
 """What is cached, under which version, and what invalidates it: one vocabulary.
 
 - A **kind** (`Kind`, `ObjectCache`) is what is cached, under one plain name
-  ("catalogue-read", "progress-profile", "login", ...), with its lifetime.
+  ("cached-read", "progress-profile", "login", ...), with its lifetime.
 - A **version** is the stamp a cached value is stored under. When what the value was
   computed from changes, its version changes: the stale value is never asked for again,
   so nothing needs purging. A version is either read from the database (the catalogue's)
   or a stamp in the shared cache (`Versions`), bumped by the writes that make values
   stale: once when the write is made and again when its transaction commits.
 - What **invalidates** a kind is the owner app's business: its receivers or services
-  call `bump` (progress/profile_cache.py, api/authentication.py), or the catalogue's
-  own version moves (catalogue/signals.py). A kind without a version (the reports)
-  expires after its lifetime only.
+  call `Versions.bump` (progress/profile_cache.py, api/authentication.py), or the
+  catalogue's own version moves (catalogue/signals.py). A kind without a version (the
+  reports) expires after its lifetime only.
 
 Three stores:
 
@@ -28,6 +28,7 @@ for again. The whole table is in docs/architecture.md ("Caching").
 import datetime as dt
 import hashlib
 import uuid
+import weakref
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -164,7 +165,7 @@ def _write_new_version(keys: list[str]) -> None:
     cache.set_many(dict.fromkeys(keys, version), timeout=None)
 
 
-_object_caches: list["ObjectCache"] = []
+_object_caches: "weakref.WeakSet[ObjectCache]" = weakref.WeakSet()
 
 
 @dataclass(eq=False)
@@ -178,7 +179,7 @@ class ObjectCache:
     _entries: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        _object_caches.append(self)
+        _object_caches.add(self)
 
     def get(self, key: Hashable) -> Any:
         return self._entries.get(key)
