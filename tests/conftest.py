@@ -50,12 +50,12 @@ def empty_cache() -> None:
     from django.core.cache import caches
 
     from api import throttling
-    from catalogue import snapshot
+    from common import caching
     from progress import selectors
 
     for cache in caches.all():
         cache.clear()
-    snapshot.forget()
+    caching.clear_object_caches()
     throttling._held.clear()
     # The profile's query, compiled once per process: compiled in each test, every test
     # that reads a profile runs the code that builds it (mutation testing sees them all).
@@ -76,10 +76,10 @@ def reports_computed_each_time(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def progress_answers_kept(settings: Any) -> None:
+def progress_profiles_cached(settings: Any) -> None:
     """Progress profiles are served again from the cache, as in production with a shared
     cache (one process here): every test that writes then reads a profile checks that the
-    write invalidated it (progress/answers.py)."""
+    write invalidated it (progress/profile_cache.py)."""
     settings.PROGRESS_CACHE_SECONDS = 300
 
 

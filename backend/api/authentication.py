@@ -5,13 +5,13 @@ a bearer token of another shape (a partner client's OAuth2 token) is left to the
 class. A bearer token that no class accepts (unknown, expired, revoked) is a 401, never
 an anonymous request.
 
-A JWT's login is read from the database (one query), or kept in the process: under a
-token of the shared cache (`api.tokens`) that every save or removal of the login
-replaces, as soon as it is made and again when it commits; and for
-`LOGIN_CACHE_SECONDS` at most, for writes that send no signal (a bulk update in a
-shell). A deactivated login or a changed role is thus refused or applied from the next
-request on, whichever process serves it. Kept only when the cache is shared by every
-process (`REDIS_URL`). See docs/performance.md.
+A JWT's login is read from the database (one query), or cached in the process
+(`LOGINS`, see common.caching): under the login's version in the shared cache
+(`LOGIN_VERSIONS`), which every save or removal of the login bumps, as soon as it is
+made and again when it commits; and for `LOGIN_CACHE_SECONDS` at most, for writes that
+send no signal (a bulk update in a shell). A deactivated login or a changed role is thus
+refused or applied from the next request on, whichever process serves it. Cached only
+when the cache is shared by every process (`REDIS_URL`). See docs/performance.md.
 
 Every token carries the login's token generation (`gen`; none: 0), which goes up when
 its password changes or it is deactivated: a token of an older generation is refused,
@@ -33,29 +33,25 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
-from api import tokens
+from common import caching
 
 JWT_PARTS = 3
 # The claim holding the login's token generation when the token was made.
 GENERATION_CLAIM = "gen"
-# Signed tokens already checked in this process, by their text; and logins kept, by id,
-# with the token they were read under and when. Emptied when they grow past this.
-KEPT = 10_000
-_checked: dict[bytes, Token] = {}
-_logins: dict[Any, tuple[str, float, Any]] = {}
-
-
-def _login_key(user_id: Any) -> str:
-    return f"login-token:{user_id}"
+# Signed tokens whose signature this process checked, by their text.
+CHECKED_TOKENS = caching.ObjectCache("checked-signed-token", max_entries=10_000)
+# Logins read for a signed token, by id: (the login's version, when it was read, login).
+LOGINS = caching.ObjectCache("login", max_entries=10_000)
+LOGIN_VERSIONS = caching.Versions("login-version")
 
 
 def forget_login(user_id: Any) -> None:
-    """A login was saved or removed: no process serves the login it kept any more.
+    """A login was saved or removed: no process serves the login it cached any more.
 
     Called by the app that owns the logins (`accounts.receivers`) after each save or
     removal of one."""
     if settings.LOGIN_CACHE_SECONDS:
-        tokens.replace_now_and_at_commit([_login_key(user_id)])
+        LOGIN_VERSIONS.bump([user_id])
 
 
 class SignedTokenAuthentication(JWTAuthentication):
@@ -76,17 +72,15 @@ class SignedTokenAuthentication(JWTAuthentication):
 
     def get_validated_token(self, raw_token: bytes) -> Token:
         """The token, its signature checked once per process; its expiry at every request."""
-        checked = _checked.get(raw_token)
+        checked: Token | None = CHECKED_TOKENS.get(raw_token)
         if checked is None:
             checked = super().get_validated_token(raw_token)
-            if len(_checked) >= KEPT:
-                _checked.clear()
-            _checked[raw_token] = checked
+            CHECKED_TOKENS.set(raw_token, checked)
         else:
             try:
                 checked.check_exp(current_time=aware_utcnow())
             except TokenError as exc:  # expired since it was first checked
-                del _checked[raw_token]
+                CHECKED_TOKENS.delete(raw_token)
                 raise InvalidToken(exc.args[0]) from exc
         return checked
 
@@ -98,17 +92,15 @@ class SignedTokenAuthentication(JWTAuthentication):
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError:
             return super().get_user(validated_token)  # refused as usual
-        # The token first, then the login: read under a token that its writes replace.
-        [token] = tokens.current([_login_key(user_id)])
-        kept = _logins.get(user_id)
+        # The version first, then the login: read under a version that its writes bump.
+        [version] = LOGIN_VERSIONS.current([user_id])
+        cached = LOGINS.get(user_id)
         now = time.monotonic()
-        if kept is None or kept[0] != token or now - kept[1] > seconds:
+        if cached is None or cached[0] != version or now - cached[1] > seconds:
             user = super().get_user(validated_token)  # refuses an unknown or inactive login
-            if len(_logins) >= KEPT:
-                _logins.clear()
-            _logins[user_id] = (token, now, user)
+            LOGINS.set(user_id, (version, now, user))
         else:
-            user = kept[2]  # active: an inactive login is refused, never kept
+            user = cached[2]  # active: an inactive login is refused, never cached
         # Each request its own copy: what one request caches or changes on it stays there.
         return copy.copy(user)
 

@@ -2,9 +2,10 @@
 
 A profile needs every active competency, what each active module teaches and
 requires, and each path's steps. They change only with the catalogue, so they are
-built once per catalogue version and language and kept in the process: a request
-reads the version (one query) and finds them ready. A catalogue write moves the
-version (catalogue.signals), so a stale snapshot is never used.
+built once per catalogue version and language and cached as they are in the process
+(`SNAPSHOTS`, see common.caching): a request reads the version (one query) and finds
+them ready. A catalogue write moves the version (catalogue.signals), so a stale
+snapshot is never used.
 """
 
 from collections import defaultdict
@@ -15,6 +16,7 @@ from django.utils.translation import get_language
 
 from catalogue.models import Competency, LearningPath, Module, ModuleCompetency, ModulePrerequisite
 from catalogue.signals import catalogue_version
+from common import caching
 
 
 @dataclass
@@ -33,23 +35,18 @@ class Snapshot:
     paths: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
-_built: dict[tuple[int, str], Snapshot] = {}
-
-
-def forget() -> None:
-    """Drop the snapshots kept in this process (tests roll versions back)."""
-    _built.clear()
+# By catalogue version and language; a few versions at most are ever asked for.
+SNAPSHOTS = caching.ObjectCache("catalogue-snapshot", max_entries=17)
 
 
 def snapshot(version: int | None = None) -> Snapshot:
     """The snapshot of the current catalogue version (read unless the caller did), in the
     active language."""
     key = (catalogue_version() if version is None else version, get_language() or "")
-    found = _built.get(key)
+    found = SNAPSHOTS.get(key)
     if found is None:
-        if len(_built) > 16:
-            _built.clear()
-        found = _built[key] = _build()
+        found = _build()
+        SNAPSHOTS.set(key, found)
     return found
 
 

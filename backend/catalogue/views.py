@@ -2,7 +2,6 @@
 
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 
-from api.caching import CachedReadsMixin
 from api.schema import crud_schema
 from api.viewsets import ModelViewSet
 from catalogue import selectors
@@ -14,11 +13,12 @@ from catalogue.serializers import (
     ModuleSerializer,
 )
 from catalogue.signals import catalogue_version
+from common.caching import CachedReadsMixin
 
 
 class CatalogueViewSet(CachedReadsMixin, ModelViewSet):
     """The catalogue is the same for every caller: its reads are served from the cache,
-    keyed by the catalogue's version (see `api.caching`)."""
+    keyed by the catalogue's version (see `common.caching`)."""
 
     def cache_version(self) -> int:
         return catalogue_version()

@@ -176,11 +176,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Two caches. "default" holds what every server process must share (request counts,
-# the tokens of progress answers): Redis when REDIS_URL is set, else the memory of the
-# process. "local" is always the memory of the process: it holds answers keyed by a
-# version read from the database (the catalogue) or kept for a set time (reports),
-# which each process may keep on its own, read without a round trip.
+# Two caches (common/caching.py). "default" holds what every server process must share
+# (request counts, the version stamps of progress profiles and logins): Redis when
+# REDIS_URL is set, else the memory of the process. "local" is always the memory of the
+# process: it holds values cached under a version (the catalogue's, read from the
+# database; the progress versions) or for a set time (reports), which each process may
+# cache on its own, read without a round trip.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -231,20 +232,20 @@ WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", False)
 # (seconds; 0: always computed). See docs/reports.md.
 REPORT_CACHE_SECONDS = envint("REPORT_CACHE_SECONDS", 60)
 # How long at most a progress profile's JSON is served again; writes invalidate it at
-# once, through tokens every process must see: 0 (off) unless the cache is shared.
-# See progress/answers.py and docs/performance.md.
+# once, through versions every process must see: 0 (off) unless the cache is shared.
+# See progress/profile_cache.py and docs/performance.md.
 PROGRESS_CACHE_SECONDS = envint("PROGRESS_CACHE_SECONDS", 300 if REDIS_URL else 0)
 if PROGRESS_CACHE_SECONDS and not REDIS_URL and not DEBUG:
     raise ImproperlyConfigured(
-        "PROGRESS_CACHE_SECONDS needs REDIS_URL: its tokens must be seen by every process."
+        "PROGRESS_CACHE_SECONDS needs REDIS_URL: its versions must be seen by every process."
     )
 # How long at most a process serves again a login it read for a signed token (seconds; 0:
-# read at every request); a save of the login invalidates it at once, through a token
+# read at every request); a save of the login invalidates it at once, through a version
 # every process must see: 0 (off) unless the cache is shared. See api/authentication.py.
 LOGIN_CACHE_SECONDS = envint("LOGIN_CACHE_SECONDS", 60 if REDIS_URL else 0)
 if LOGIN_CACHE_SECONDS and not REDIS_URL and not DEBUG:
     raise ImproperlyConfigured(
-        "LOGIN_CACHE_SECONDS needs REDIS_URL: its tokens must be seen by every process."
+        "LOGIN_CACHE_SECONDS needs REDIS_URL: its versions must be seen by every process."
     )
 USE_I18N = True
 USE_TZ = True

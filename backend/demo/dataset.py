@@ -34,7 +34,7 @@ from catalogue.models import (
 )
 from demo.catalogue import load_catalogue
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector
-from progress import answers, standings
+from progress import profile_cache, standings
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import (
     Completion,
@@ -216,7 +216,7 @@ def generate(
         writer.reset_sequences()
         # The evidenced and target levels beside the current ones, as the API keeps them.
         standings.rebuild()
-        answers.forget_all()
+        profile_cache.invalidate_all()
     return counts.rows
 
 

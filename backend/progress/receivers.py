@@ -30,7 +30,7 @@ Each receiver, what it follows, and what it does:
   saved or deleted outside the services, or a provider deleted): that provider's kept
   profile dropped.
 
-See progress.standings for the refreshes, progress.answers for the kept profiles.
+See progress.standings for the refreshes, progress.profile_cache for the cached profiles.
 """
 
 from typing import Any
@@ -40,7 +40,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from catalogue import signals as catalogue_signals
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress import answers, standings
+from progress import profile_cache, standings
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import Completion, Enrolment, Session
 from training.signals import written_in_bulk
@@ -57,21 +57,21 @@ IN_SESSION = "SELECT provider_id FROM training_enrolment WHERE session_id = %s"
 def refresh_evidence_after_completion(instance: Completion, **kwargs: Any) -> None:
     """A completion recorded, voided or removed moves its provider's evidenced levels."""
     standings.refresh_evidence([instance.provider_id])
-    answers.forget([instance.provider_id])
+    profile_cache.invalidate([instance.provider_id])
 
 
 def refresh_evidence_after_bulk_completions(records: list[Completion], **kwargs: Any) -> None:
     """The same for completions written in bulk."""
     provider_ids = {record.provider_id for record in records}
     standings.refresh_evidence(provider_ids, {record.module_id for record in records})
-    answers.forget(provider_ids)
+    profile_cache.invalidate(provider_ids)
 
 
 def refresh_targets_after_enrolment(instance: Enrolment, **kwargs: Any) -> None:
     """An enrolment (in a path session) made, cancelled or promoted moves its targets, and
     the places left that any profile may recommend."""
     standings.refresh_targets([instance.provider_id])
-    answers.forget_all()
+    profile_cache.invalidate_all()
 
 
 def refresh_targets_after_session_change(
@@ -79,7 +79,7 @@ def refresh_targets_after_session_change(
 ) -> None:
     """A session's path may have changed: its participants' targets follow. Any profile
     may recommend the session."""
-    answers.forget_all()
+    profile_cache.invalidate_all()
     if created or (update_fields is not None and "path" not in update_fields):
         return
     standings.refresh_targets_where(IN_SESSION, [instance.pk])
@@ -92,7 +92,7 @@ def refresh_targets_after_path_assignment(
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
             standings.refresh_targets([instance.pk])
-            answers.forget([instance.pk])
+            profile_cache.invalidate([instance.pk])
         return
     # From the path's side: `path.providers.clear()` names nobody, so remember them first.
     if action == "pre_clear":
@@ -100,10 +100,10 @@ def refresh_targets_after_path_assignment(
     elif action == "post_clear":
         cleared = getattr(instance, "_cleared_providers", [])
         standings.refresh_targets(cleared)
-        answers.forget(cleared)
+        profile_cache.invalidate(cleared)
     elif action in ("post_add", "post_remove") and pk_set:
         standings.refresh_targets(pk_set)
-        answers.forget(pk_set)
+        profile_cache.invalidate(pk_set)
 
 
 def refresh_evidence_after_module_competency_change(
@@ -121,18 +121,20 @@ def refresh_targets_after_path_target_change(instance: PathTarget, **kwargs: Any
 def forget_profiles_after_catalogue_change(**kwargs: Any) -> None:
     """Any write to the catalogue (names, what a module teaches, a path's targets, ...):
     kept profiles are no longer served (they are not keyed by the catalogue's version)."""
-    answers.forget_all()
+    profile_cache.invalidate_all()
 
 
 def forget_profiles_after_session_deletion(instance: Session, **kwargs: Any) -> None:
     """A session removed leaves the profiles that recommended it."""
-    answers.forget_all()
+    profile_cache.invalidate_all()
 
 
 def forget_profile_after_provider_data_change(instance: Any, **kwargs: Any) -> None:
     """A self-assessment or a standing written or removed outside progress.services (the
     admin, an erasure, a removal), or the provider themself removed."""
-    answers.forget([instance.provider_id if hasattr(instance, "provider_id") else instance.pk])
+    profile_cache.invalidate(
+        [instance.provider_id if hasattr(instance, "provider_id") else instance.pk]
+    )
 
 
 def connect() -> None:

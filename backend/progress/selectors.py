@@ -20,7 +20,7 @@ from catalogue.snapshot import Snapshot, snapshot
 from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Provider
 from people.selectors import provider_list
-from progress import answers
+from progress import profile_cache
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import (
     Completion,
@@ -289,7 +289,7 @@ def _recommendations(
     }
     if not eligible:
         return [], None
-    upcoming = answers.upcoming(set(eligible), _upcoming)
+    upcoming = profile_cache.upcoming_sessions(set(eligible), _upcoming)
     ordered = sorted(
         eligible.items(), key=lambda item: (-item[1]["gap"], catalogue.modules[item[0]]["code"])
     )
@@ -312,7 +312,7 @@ UPCOMING_PER_MODULE = 5
 CANDIDATES = 3 * UPCOMING_PER_MODULE
 
 
-def _upcoming(module_ids: set[int]) -> dict[int, answers.Upcoming]:
+def _upcoming(module_ids: set[int]) -> dict[int, profile_cache.Upcoming]:
     """Per module, its next open or confirmed sessions that still have a place, with the
     start of its first candidate (from then on, the list is another): two queries, one for
     each module's next CANDIDATES, one for their enrolments."""

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from people.models import Provider
-from progress import answers
+from progress import profile_cache
 from progress.models import SelfAssessment
 from progress.signals import self_assessments_recorded
 
@@ -74,5 +74,5 @@ def self_assessments_create(
     # A bulk insert sends no model signal: the audit trail hears of it here.
     self_assessments_recorded.send(sender=SelfAssessment, records=created)
     _advance_current_levels(created)
-    answers.forget([provider.pk])
+    profile_cache.invalidate([provider.pk])
     return created

@@ -24,7 +24,7 @@ from api.viewsets import ID_PATTERN, ScopedQuerysetMixin
 from common.export_views import ExportMixin
 from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.selectors import provider_of
-from progress import answers, columns, selectors, services
+from progress import columns, profile_cache, selectors, services
 from progress.filters import SelfAssessmentFilter
 from progress.models import SelfAssessment
 from progress.serializers import ProgressSerializer, SelfAssessmentSerializer
@@ -127,7 +127,7 @@ def _progress_response(request: Request, provider_id: int) -> HttpResponseBase:
     # Built as plain data in the shape ProgressSerializer documents (the contract tests
     # check answers against the schema): a profile is read on every visit, and
     # serializing it field by field would cost more than reading it. Its JSON is served
-    # again until something it shows changes (progress.answers).
+    # again until something it shows changes (progress.profile_cache).
     renderer = request.accepted_renderer
     if not isinstance(renderer, JSONRenderer):  # the browsable API, in development
         found = selectors.provider_progress(provider_id=provider_id)
@@ -142,7 +142,7 @@ def _progress_response(request: Request, provider_id: int) -> HttpResponseBase:
         progress, until = found
         return renderer.render(progress, request.accepted_media_type), until
 
-    body = answers.profile(provider_id, compute)
+    body = profile_cache.profile(provider_id, compute)
     if body is None:
         raise Http404
     return HttpResponse(body, content_type=renderer.media_type)

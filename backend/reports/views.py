@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models import Max
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -25,6 +24,7 @@ from api.negotiation import IgnoreClientContentNegotiation
 from api.permissions import IsAuthenticated
 from api.schema import CSV, XLSX
 from catalogue.models import ProficiencyLevel
+from common import caching
 from common.exports import Column, export_response
 from common.labels import Label
 from common.memory import collector_paused
@@ -43,6 +43,10 @@ from reports.serializers import (
 )
 
 SVG = "image/svg+xml"
+
+# A report's JSON, by report, language and the question asked from a scope: no version,
+# it expires after REPORT_CACHE_SECONDS (0: never cached).
+REPORTS = caching.Kind("report")
 
 
 class IsCoordinatorOrPartner(permissions.BasePermission):
@@ -101,15 +105,14 @@ class ReportView(APIView):
         question = json.dumps(params, sort_keys=True, default=str)
         scope = f"{role_of(user)}:{getattr(user, 'partner_centre_id', None)}"
         digest = hashlib.sha256(f"{scope}:{question}".encode()).hexdigest()
-        key = f"report:{self.filename}:{get_language()}:{digest}"
-        cached = caches["local"].get(key) if seconds else None
+        parts = (self.filename, get_language(), digest)
+        cached = REPORTS.get(*parts) if seconds else None
         if cached is None:
             with collector_paused():
                 data = type(self).report(user=user, params=params)
                 body = ORJSONRenderer().render(data, "application/json")
             cached = (time.time(), body)
-            if seconds:
-                caches["local"].set(key, cached, seconds)
+            REPORTS.set(cached, *parts, seconds=seconds)
         computed_at, body = cached
         response = HttpResponse(body, content_type="application/json")
         response["Age"] = str(int(time.time() - computed_at))

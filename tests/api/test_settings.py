@@ -67,7 +67,7 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_kept_progress_answers_need_a_shared_cache_in_production():
+def test_cached_progress_profiles_need_a_shared_cache_in_production():
     env = {
         "DEBUG": "0",
         "SECRET_KEY": "a-long-random-test-secret-" + "x" * 40,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from progress import answers
+from progress import profile_cache
 from progress.services import self_assessments_create
 from tests.conftest import client_for
 from tests.factories import (
@@ -147,9 +147,9 @@ class TestFormulas:
             counts = []
             for forget_sessions, forget_answer in ((1, 1), (1, 1), (0, 1), (0, 0)):
                 if forget_sessions:
-                    answers.forget_all()
+                    profile_cache.invalidate_all()
                 if forget_answer:
-                    answers.forget([provider.pk])
+                    profile_cache.invalidate([provider.pk])
                 with CaptureQueriesContext(connection) as ctx:
                     assert client.get("/api/v1/providers/me/progress/").status_code == 200
                 counts.append(len(ctx))

@@ -1,7 +1,7 @@
 """Each receiver of progress.receivers is connected to what it follows, and does what its
 name says: the refresh (progress.standings) and the kept profiles dropped
-(progress.answers). What the refreshes compute is tested in test_standings.py, what the
-kept profiles show in test_answers.py."""
+(progress.profile_cache). What the refreshes compute is tested in test_standings.py, what the
+cached profiles show in test_profile_cache.py."""
 
 from types import SimpleNamespace
 from typing import Any

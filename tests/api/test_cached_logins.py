@@ -1,4 +1,4 @@
-"""A signed token's login kept in the process (api/authentication.py): every write to the
+"""A signed token's login cached in the process (api/authentication.py): every write to the
 login is seen from the next request on, and an expired token is refused all the same."""
 
 import datetime as dt
@@ -24,13 +24,13 @@ def queries(client, url: str = "/api/v1/me/") -> tuple[int, int]:  # type: ignor
 
 
 @pytest.mark.django_db
-class TestKeptLogins:
+class TestCachedLogins:
     def test_a_login_is_read_once_then_kept(self):
         client = client_for(CoordinatorFactory())
         assert queries(client, AUDIT)[0] == 200
         first = queries(client, AUDIT)[1]
         assert queries(client, AUDIT)[1] == first  # the login is not read again
-        authentication._logins.clear()
+        authentication.LOGINS.clear()
         assert queries(client, AUDIT)[1] == first + 1
 
     def test_a_changed_role_applies_from_the_next_request(self):
@@ -50,11 +50,11 @@ class TestKeptLogins:
         response = client.get(AUDIT)
         assert response.status_code == 401
 
-    def test_a_write_replaces_the_token_again_when_it_commits(
+    def test_a_write_bumps_the_version_again_when_it_commits(
         self, django_capture_on_commit_callbacks
     ):
         """A request between the write and its commit reads the login of before: what it
-        keeps is under a token that the commit replaces."""
+        caches is under a version that the commit bumps."""
         user = CoordinatorFactory()
         client = client_for(user)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -62,20 +62,20 @@ class TestKeptLogins:
             user.save(update_fields=["is_active"])
             # As still seen by others: active, its tokens of this generation.
             User.objects.filter(pk=user.pk).update(is_active=True, token_generation=0)
-            assert client.get(AUDIT).status_code == 200  # kept under the new token
+            assert client.get(AUDIT).status_code == 200  # cached under the new version
             User.objects.filter(pk=user.pk).update(is_active=False)  # the commit's data
         for callback in callbacks:
             callback()
         assert client.get(AUDIT).status_code == 401
 
-    def test_a_lost_token_is_made_anew_never_reused(self):
+    def test_a_lost_version_is_made_anew_never_reused(self):
         from django.core.cache import cache
 
         user = CoordinatorFactory()
         client = client_for(user)
         assert client.get(AUDIT).status_code == 200
-        cache.delete(authentication._login_key(user.pk))
-        User.objects.filter(pk=user.pk).update(is_active=False)  # no signal: only the lost token
+        cache.delete(authentication.LOGIN_VERSIONS.key(user.pk))
+        User.objects.filter(pk=user.pk).update(is_active=False)  # no signal: only the lost version
         assert client.get(AUDIT).status_code == 401
 
     def test_a_write_without_signal_is_seen_after_the_settings_time(self, settings, monkeypatch):
@@ -94,7 +94,7 @@ class TestKeptLogins:
         client = client_for(CoordinatorFactory())
         client.get(AUDIT)
         first = queries(client, AUDIT)[1]
-        authentication._logins.clear()
+        authentication.LOGINS.clear()
         assert queries(client, AUDIT)[1] == first
 
     def test_an_expired_token_is_refused_though_it_was_checked_before(self, monkeypatch):

@@ -1,7 +1,7 @@
 """Progress profiles served again from the cache, and every write that must stop that.
 
 Each write below is made after the profile was read (and kept); the profile read next
-must be the one computed afresh from the database. See progress/answers.py.
+must be the one computed afresh from the database. See progress/profile_cache.py.
 """
 
 import datetime as dt
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress import answers
+from progress import profile_cache
 from progress.models import CurrentLevel
 from progress.selectors import provider_progress
 from tests.conftest import REDIS_TEST_URL, client_for
@@ -81,7 +81,7 @@ class TestServedAgain:
         with CaptureQueriesContext(connection) as queries:
             second = coordinator_reads(learner)
         assert second == first
-        assert len(queries) == 0  # the login is kept, the tokens are in the cache
+        assert len(queries) == 0  # the login is cached, the versions are in the cache
 
     def test_a_modules_sessions_are_read_once_for_everyone(self, learner, world, coordinator_reads):
         _session_for(world)
@@ -264,28 +264,29 @@ def test_a_removed_provider_is_no_longer_served(world):
     assert client.get(READ.format(provider.pk)).status_code == 404
 
 
-class TestTokens:
-    def test_a_write_replaces_the_token_again_when_it_commits(
+class TestVersions:
+    def test_a_write_bumps_the_version_again_when_it_commits(
         self, learner, django_capture_on_commit_callbacks
     ):
-        """A reader between the write and its commit saw the new token but the old data:
-        what it kept is under a token that the commit replaces."""
+        """A reader between the write and its commit saw the new version but the old data:
+        what it cached is under a version that the commit bumps."""
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            answers.forget([learner.pk])
-            during = answers._tokens(learner.pk)
+            profile_cache.invalidate([learner.pk])
+            during = profile_cache.versions(learner.pk)
         for callback in callbacks:
             callback()
-        after = answers._tokens(learner.pk)
+        after = profile_cache.versions(learner.pk)
         assert during[0] != after[0]
         assert during[1] == after[1]
 
-    def test_a_lost_token_is_made_anew_never_reused(self, learner, coordinator_reads, world):
-        """The cache may drop a token (memory full): the next read must not find an answer
-        kept under the token of before, whatever was written meanwhile."""
+    def test_a_lost_version_is_made_anew_never_reused(self, learner, coordinator_reads, world):
+        """The cache may drop a version (memory full): the next read must not find a profile
+        cached under the version of before, whatever was written meanwhile."""
         before = coordinator_reads(learner)
-        cache.delete_many([answers._token_key(learner.pk), answers.EVERYONE])
+        versions = profile_cache.PROGRESS_VERSIONS
+        cache.delete_many([versions.key(learner.pk), versions.key(profile_cache.EVERYONE)])
         CurrentLevel.objects.filter(provider=learner, competency=world["strategy"]).update(
-            level=4  # a write that sends no signal: only the lost token can tell
+            level=4  # a write that sends no signal: only the lost version can tell
         )
         after = coordinator_reads(learner)
         assert after != before
@@ -314,8 +315,8 @@ class TestExpiry:
             return b"{}", timezone.now() - dt.timedelta(seconds=1)
 
         provider = ProviderFactory()
-        answers.profile(provider.pk, compute)
-        answers.profile(provider.pk, compute)
+        profile_cache.profile(provider.pk, compute)
+        profile_cache.profile(provider.pk, compute)
         assert len(calls) == 2
 
     def test_without_a_session_it_is_kept_for_the_settings_time(self):
@@ -326,8 +327,8 @@ class TestExpiry:
             return b"{}", None
 
         provider = ProviderFactory()
-        assert answers.profile(provider.pk, compute) == b"{}"
-        assert answers.profile(provider.pk, compute) == b"{}"
+        assert profile_cache.profile(provider.pk, compute) == b"{}"
+        assert profile_cache.profile(provider.pk, compute) == b"{}"
         assert len(calls) == 1
 
 
@@ -336,7 +337,7 @@ class TestWithRedis:
     """The same with the shared cache of production (REDIS_URL)."""
 
     def test_kept_then_made_fresh_by_a_write(self, learner, world, coordinator_reads):
-        """Only the tokens are in Redis; the answers in the process."""
+        """Only the versions are in Redis; the profiles in the process."""
         import redis
 
         session = _session_for(world)
@@ -346,7 +347,7 @@ class TestWithRedis:
         assert len(queries) == 0
         redis_keys = redis.Redis.from_url(REDIS_TEST_URL).keys(f"{cache.key_prefix}:*")
         kinds = {key.decode().split(":")[-2] for key in redis_keys}
-        assert kinds == {"progress-token", "login-token"}
+        assert kinds == {"progress-version", "login-version"}
         EnrolmentFactory(session=session, provider=ProviderFactory())
         after = coordinator_reads(learner)
         assert after == fresh(learner)
