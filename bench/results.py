@@ -90,15 +90,15 @@ def floor_table(
             )
         else:
             lines.append(
-                f"| {s.name}, p50 ms | {median([r['p50'] for r in s.results]):.1f} | "
-                f"{median([f['p50'] for f in floor.results]):.1f} ms | "
+                f"| {s.name}, p50 ms | {median([r['p50'] for r in s.results]):,.1f} | "
+                f"{median([f['p50'] for f in floor.results]):,.1f} ms | "
                 f"{p50_ratio(s, floor):.3f} |"
             )
     for group_by, times in after_writes.items():
         aggregate = median([f["p50"] for f in aggregates[group_by].results])
         lines.append(
             f"| GET reports/skills/?group_by={group_by} (computed afresh, each after a provider "
-            f"rated 8 competencies), p50 ms | {median(times):.1f} | {aggregate:.1f} ms | "
+            f"rated 8 competencies), p50 ms | {median(times):,.1f} | {aggregate:,.1f} ms | "
             f"{median(times) / aggregate:.3f} |"
         )
     return lines
