@@ -37,14 +37,18 @@ os.environ.setdefault(
 )
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 
+import environment
 import psycopg
 import redis
 import requests
-import run as bench
+from database import migrated_database
+from results import machine
+from server import start_server, worker_pids
 
-ROOT = bench.ROOT
+ROOT = environment.ROOT
 LOCUST = ROOT / ".venv" / "bin" / "locust"
-DATABASE_URL = bench.DATABASE_URL
+DATABASE_URL = environment.DATABASE_URL
+BASE = environment.BASE
 PROVIDERS = int(os.environ.get("LOAD_PROVIDERS", "5000"))
 USERS = int(os.environ.get("LOAD_USERS", "40"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
@@ -58,9 +62,9 @@ def say(message: str) -> None:
 
 
 def fresh_database() -> dict[str, Any]:
-    bench.migrated_database(fresh=True)
-    env = {**bench.server_env(), "DEBUG": "1"}
-    manage = [str(bench.PYTHON), "backend/manage.py"]
+    migrated_database(fresh=True)
+    env = {**environment.server_env(), "DEBUG": "1"}
+    manage = [str(environment.PYTHON), "backend/manage.py"]
     say(f"generating {PROVIDERS:,} providers")
     subprocess.run(
         [*manage, "generate_dataset", "--providers", str(PROVIDERS), "--seed", "1"],
@@ -71,9 +75,9 @@ def fresh_database() -> dict[str, Any]:
         stderr=subprocess.DEVNULL,
     )
     out = subprocess.run(
-        [str(bench.PYTHON), "bench/load_setup.py"],
+        [str(environment.PYTHON), "bench/load_setup.py"],
         cwd=ROOT,
-        env=bench.server_env(),
+        env=environment.server_env(),
         check=True,
         capture_output=True,
     )
@@ -93,7 +97,7 @@ def locust(fixtures: dict[str, Any], seconds: int, folder: Path, label: str) -> 
         str(ROOT / "bench" / "locustfile.py"),
         "--headless",
         "--host",
-        bench.BASE,
+        BASE,
         "--users",
         str(USERS),
         "--spawn-rate",
@@ -192,7 +196,7 @@ class Probe(threading.Thread):
         while not self.done.is_set():
             try:
                 good = (
-                    requests.get(f"{bench.BASE}/api/v1/modules/?page_size=1", timeout=5).status_code
+                    requests.get(f"{BASE}/api/v1/modules/?page_size=1", timeout=5).status_code
                     == 200
                 )
             except requests.RequestException:
@@ -217,7 +221,7 @@ def postgres_cluster() -> tuple[str, str]:
 
 
 def kill_a_worker(server: subprocess.Popen[bytes]) -> None:
-    pids = bench.worker_pids(server)
+    pids = worker_pids(server)
     os.kill(pids[0], signal.SIGKILL)
 
 
@@ -258,9 +262,9 @@ FAULTS: list[tuple[str, Callable[[subprocess.Popen[bytes]], None]]] = [
 
 
 def main() -> int:
-    redis.Redis.from_url(bench.REDIS_URL).flushdb()
+    redis.Redis.from_url(environment.REDIS_URL).flushdb()
     fixtures = fresh_database()
-    server = bench.start_server(THROTTLE_ANON="100000000/min")
+    server = start_server(THROTTLE_ANON="100000000/min")
     results: dict[str, Any] = {}
     recoveries: list[tuple[str, float | None]] = []
     try:
@@ -313,7 +317,7 @@ def main() -> int:
 def report(results: dict[str, Any], recoveries: list[tuple[str, float | None]]) -> int:
     failed = []
     lines = [
-        f"Measured on {time.strftime('%Y-%m-%d')}: {bench.machine()}.",
+        f"Measured on {time.strftime('%Y-%m-%d')}: {machine()}.",
         "",
         f"Command: `make loadtest` (gunicorn, 2 workers; locust, {USERS} clients; "
         f"{PROVIDERS:,} generated providers; steady run {SECONDS} s, run with faults "

@@ -31,7 +31,7 @@ from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 from accounts.models import User  # noqa: E402
 from catalogue.models import Competency  # noqa: E402
 from common.roles import Role  # noqa: E402
-from integrations.models import Participant, PartnerClient  # noqa: E402
+from integrations.models import LinkStatus, Participant, PartnerClient  # noqa: E402
 from integrations.services import partner_client_create  # noqa: E402
 from people.models import Organisation, OrganisationKind, Provider  # noqa: E402
 from progress.models import SelfAssessment  # noqa: E402
@@ -64,6 +64,11 @@ def external_ids(centre: Organisation) -> None:
             "WHERE organiser_id = %s AND external_id IS NULL",
             [centre.pk],
         )
+    # The providers agreed to the centre's ids, as each would confirm its link (a pending
+    # link refuses the centre's records: participant_pending).
+    Participant.objects.filter(partner_centre=centre, status=LinkStatus.PENDING).update(
+        status=LinkStatus.CONFIRMED, decided_at=timezone.now()
+    )
     known = set(
         Participant.objects.filter(partner_centre=centre).values_list("provider_id", flat=True)
     )
@@ -73,7 +78,11 @@ def external_ids(centre: Organisation) -> None:
     Participant.objects.bulk_create(
         [
             Participant(
-                partner_centre=centre, external_id=f"P{provider_id}", provider_id=provider_id
+                partner_centre=centre,
+                external_id=f"P{provider_id}",
+                provider_id=provider_id,
+                status=LinkStatus.CONFIRMED,
+                decided_at=timezone.now(),
             )
             for provider_id in sorted(enrolled - known)
         ],
