@@ -1,9 +1,16 @@
-"""Partner centres' clients and the ids they give to their records."""
+"""Partner centres' clients and the ids they give to their records.
+
+Participant links and webhook subscriptions are read through `objects.visible_to(user)`:
+the rows the caller may see (docs/architecture.md, "Authorization").
+"""
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from oauth2_provider.models import Application
 
+from common.roles import COORDINATOR, role_of
 from people.models import Organisation, Provider
 
 
@@ -42,6 +49,17 @@ class LinkStatus(models.TextChoices):
     REFUSED = "refused", "Refusé"
 
 
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def visible_to(self, user: Any) -> "ParticipantQuerySet":
+        """The links the caller may see: a provider their own; coordinators all."""
+        if role_of(user) == COORDINATOR:
+            return self
+        provider_id = getattr(user, "provider_id", None)
+        if provider_id is None:
+            return self.none()
+        return self.filter(provider_id=provider_id)
+
+
 class Participant(models.Model):
     """A partner centre's own id for a provider (unique per centre), and whether the
     provider agreed to it.
@@ -64,6 +82,8 @@ class Participant(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "participant externe"
@@ -113,6 +133,14 @@ class IdempotencyRecord(models.Model):
         return self.key
 
 
+class WebhookSubscriptionQuerySet(models.QuerySet["WebhookSubscription"]):
+    def visible_to(self, user: Any) -> "WebhookSubscriptionQuerySet":
+        """The subscriptions the caller may see: a partner centre its own; coordinators all."""
+        if role_of(user) == COORDINATOR:
+            return self
+        return self.filter(partner_centre_id=getattr(user, "partner_centre_id", None))
+
+
 class WebhookSubscription(models.Model):
     """A partner centre's endpoint for events about its own sessions."""
 
@@ -125,6 +153,8 @@ class WebhookSubscription(models.Model):
     is_active = models.BooleanField("actif", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WebhookSubscriptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "abonnement webhook"

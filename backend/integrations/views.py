@@ -22,7 +22,7 @@ from api.permissions import IsCoordinator, RolePermission
 from api.schema import crud_schema
 from api.viewsets import ID_PATTERN, ModelViewSet, ScopedQuerysetMixin
 from common.memory import collector_paused
-from common.roles import COORDINATOR, PARTNER, PROVIDER, role_of
+from common.roles import COORDINATOR, PARTNER, PROVIDER
 from integrations import bulk_upserts, services
 from integrations.bulk_upserts import MAX_ITEMS, first_error
 from integrations.idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, idempotent
@@ -245,12 +245,7 @@ class WebhookViewSet(ScopedQuerysetMixin, ModelViewSet):
     schema_tags = ["integrations"]
 
     def scoped_queryset(self) -> QuerySet[WebhookSubscription]:
-        queryset = WebhookSubscription.objects.all()
-        if role_of(self.request.user) == COORDINATOR:
-            return queryset
-        return queryset.filter(
-            partner_centre_id=getattr(self.request.user, "partner_centre_id", None)
-        )
+        return WebhookSubscription.objects.visible_to(self.request.user)
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.save(partner_centre=self.request.user.partner_centre)  # type: ignore[union-attr]
@@ -302,13 +297,7 @@ class ParticipantLinkViewSet(
     schema_tags = ["integrations"]
 
     def scoped_queryset(self) -> QuerySet[Participant]:
-        queryset = Participant.objects.select_related("partner_centre")
-        if role_of(self.request.user) == COORDINATOR:
-            return queryset
-        provider_id = getattr(self.request.user, "provider_id", None)
-        if provider_id is None:
-            return queryset.none()
-        return queryset.filter(provider_id=provider_id)
+        return Participant.objects.select_related("partner_centre").visible_to(self.request.user)
 
     def _decide(self, status: str) -> Response:
         link = services.participant_link_decide(

@@ -1,8 +1,17 @@
-"""The people of the programme and the structures they belong to."""
+"""The people of the programme and the structures they belong to.
+
+Businesses, providers and trainers are read through `objects.visible_to(user)`: the
+rows the caller may see (docs/architecture.md, "Authorization").
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+
+from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 
 
 class OrganisationKind(models.TextChoices):
@@ -53,6 +62,63 @@ class Sector(models.TextChoices):
     OTHER = "other", "Autre"
 
 
+# The participants a trainer or a partner centre sees are read from sessions and
+# enrolments, which training owns, a floor above people: training hands people that
+# read when it starts (`TrainingConfig.ready`), so people imports nothing of training.
+ParticipantIds = Callable[[Any], "models.QuerySet[Any]"]
+_participants: ParticipantIds | None = None
+
+
+def set_participants_read(read: ParticipantIds) -> None:
+    """Name the read giving the ids of the providers a trainer or a partner centre may
+    see (called once, by training)."""
+    global _participants
+    _participants = read
+
+
+class BusinessQuerySet(models.QuerySet["Business"]):
+    def visible_to(self, user: Any) -> "BusinessQuerySet":
+        """The businesses the caller may see: all for coordinators, else those of the
+        providers they may see."""
+        if role_of(user) == COORDINATOR:
+            return self
+        visible = Provider.objects.visible_to(user).exclude(business__isnull=True)
+        return self.filter(pk__in=visible.values("business_id"))
+
+
+class ProviderQuerySet(models.QuerySet["Provider"]):
+    def visible_to(self, user: Any, *, progress: bool = False) -> "ProviderQuerySet":
+        """The providers the caller may see: all for coordinators, themself for a provider,
+        the participants of their sessions for a trainer or a partner centre.
+
+        With `progress`, those whose progress (self-assessments, profile) the caller may
+        read: the same, except that a partner centre reads only the participants who
+        consented to share it.
+        """
+        role = role_of(user)
+        if role == COORDINATOR:
+            return self
+        if role == PROVIDER and user.provider_id:
+            return self.filter(pk=user.provider_id)
+        if role in (TRAINER, PARTNER) and _participants is not None:
+            visible = self.filter(pk__in=_participants(user))
+            if progress and role == PARTNER:
+                visible = visible.filter(shares_progress_with_partners=True)
+            return visible
+        return self.none()
+
+
+class TrainerQuerySet(models.QuerySet["Trainer"]):
+    def visible_to(self, user: Any) -> "TrainerQuerySet":
+        """The trainers the caller may see: all for coordinators, themself for a trainer."""
+        role = role_of(user)
+        if role == COORDINATOR:
+            return self
+        if role == TRAINER and user.trainer_id:
+            return self.filter(pk=user.trainer_id)
+        return self.none()
+
+
 class Business(models.Model):
     """A provider's establishment, followed by one of the office's information offices."""
 
@@ -67,6 +133,8 @@ class Business(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BusinessQuerySet.as_manager()
 
     class Meta:
         verbose_name = "établissement"
@@ -110,6 +178,8 @@ class Provider(models.Model):
     # Set when the person's data was erased (anonymised); see docs/privacy.md.
     erased_at = models.DateTimeField("effacé le", null=True, blank=True)
 
+    objects = ProviderQuerySet.as_manager()
+
     class Meta:
         verbose_name = "prestataire"
         verbose_name_plural = "prestataires"
@@ -134,6 +204,8 @@ class Trainer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrainerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "formateur·rice"

@@ -1,11 +1,30 @@
 """Self-assessments (append-only history) and the current level they lead to."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from catalogue.models import Competency
+from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Provider
+
+
+class SelfAssessmentQuerySet(models.QuerySet["SelfAssessment"]):
+    def visible_to(self, user: Any) -> "SelfAssessmentQuerySet":
+        """The self-assessments the caller may read: a provider their own; a trainer or a
+        partner centre those of the providers whose progress they may read
+        (`Provider.objects.visible_to(user, progress=True)`); coordinators all."""
+        role = role_of(user)
+        if role == COORDINATOR:
+            return self
+        if role == PROVIDER:
+            return self.filter(provider_id=user.provider_id)
+        if role in (TRAINER, PARTNER):
+            readable = Provider.objects.visible_to(user, progress=True)
+            return self.filter(provider__in=readable.values("pk"))
+        return self.none()
 
 
 class SelfAssessment(models.Model):
@@ -27,6 +46,8 @@ class SelfAssessment(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = SelfAssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "auto-évaluation"

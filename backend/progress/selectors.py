@@ -17,9 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from catalogue.models import CatalogueVersion
 from catalogue.snapshot import Snapshot, snapshot
-from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Provider
-from people.selectors import provider_list
 from progress import profile_cache
 from progress.models import CurrentLevel, SelfAssessment
 from training.models import (
@@ -33,27 +31,20 @@ from training.models import (
 
 
 def progress_providers(*, user: Any) -> QuerySet[Provider]:
-    """Providers whose progress and self-assessments the caller may read.
-
-    A partner centre reads only those of its participants who consented to share.
-    """
-    queryset = provider_list(user=user)
-    if role_of(user) == PARTNER:
-        queryset = queryset.filter(shares_progress_with_partners=True)
-    return queryset
+    """Providers whose progress and self-assessments the caller may read
+    (`Provider.objects.visible_to(user, progress=True)`: a partner centre reads only those
+    of its participants who consented to share)."""
+    return (
+        Provider.objects.select_related("business")
+        .prefetch_related("assigned_paths")
+        .visible_to(user, progress=True)
+    )
 
 
 def self_assessment_list(*, user: Any) -> QuerySet[SelfAssessment]:
-    """Self-assessments the caller may read, newest first."""
-    queryset = SelfAssessment.objects.select_related("competency")
-    role = role_of(user)
-    if role == COORDINATOR:
-        return queryset
-    if role == PROVIDER:
-        return queryset.filter(provider_id=user.provider_id)
-    if role in (TRAINER, PARTNER):
-        return queryset.filter(provider__in=progress_providers(user=user).values("pk"))
-    return queryset.none()
+    """Self-assessments the caller may read (`SelfAssessment.objects.visible_to`), newest
+    first."""
+    return SelfAssessment.objects.select_related("competency").visible_to(user)
 
 
 Standing = tuple[int | None, dt.datetime | None, int | None, int | None]

@@ -30,8 +30,9 @@ class TrainingConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from people import selectors as people_selectors
+        from people import models as people_models
         from training import selectors
 
-        # People lists the participants a trainer or a partner centre sees with this read.
-        people_selectors.set_participants_read(selectors.participant_ids)
+        # `Provider.objects.visible_to` reads the participants a trainer or a partner
+        # centre sees with this read.
+        people_models.set_participants_read(selectors.participant_ids)

@@ -1,10 +1,17 @@
-"""Training sessions, who enrolled in them, and who completed which module."""
+"""Training sessions, who enrolled in them, and who completed which module.
+
+Sessions, enrolments and completions are read through `objects.visible_to(user)`: the
+rows the caller may see (docs/architecture.md, "Authorization").
+"""
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from catalogue.models import LearningPath, Module
+from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Organisation, Provider, Trainer
 
 
@@ -47,6 +54,33 @@ CANCEL_CAUSES_IN_ENGLISH = {
 }
 
 
+# The sessions everyone may see.
+PUBLIC_STATUSES = (SessionStatus.OPEN, SessionStatus.CONFIRMED)
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def visible_to(self, user: Any) -> "SessionQuerySet":
+        """The sessions the caller may see: everyone the open and confirmed ones, a provider
+        also those they enrolled in, a trainer those they train; coordinators all. A partner
+        centre only the sessions it organises: it integrates its own data."""
+        role = role_of(user)
+        public = Q(status__in=PUBLIC_STATUSES)
+        if role == COORDINATOR:
+            return self
+        if role == PROVIDER and user.provider_id:
+            mine = Enrolment.objects.filter(session=OuterRef("pk"), provider_id=user.provider_id)
+            return self.filter(public | Exists(mine))
+        if role == TRAINER and user.trainer_id:
+            # Exists, not a join: a join on trainers would multiply any head counts.
+            trains = Session.trainers.through.objects.filter(
+                session_id=OuterRef("pk"), trainer_id=user.trainer_id
+            )
+            return self.filter(public | Exists(trains))
+        if role == PARTNER:
+            return self.filter(organiser_id=user.partner_centre_id)
+        return self.filter(public)
+
+
 class Session(models.Model):
     """A scheduled run of a module or of a whole learning path."""
 
@@ -81,6 +115,8 @@ class Session(models.Model):
     ends_at = models.DateTimeField("fin", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "session"
@@ -150,6 +186,26 @@ class SessionSlot(models.Model):
         return f"{self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class SessionRecordQuerySet(models.QuerySet[Any]):
+    """The rows of a provider in a session (enrolments, completions), read by the caller."""
+
+    def visible_to(self, user: Any) -> "SessionRecordQuerySet":
+        """The records the caller may see: a provider their own, a trainer those of the
+        sessions they train, a partner centre those of the sessions it organises;
+        coordinators all."""
+        role = role_of(user)
+        if role == COORDINATOR:
+            return self
+        if role == PROVIDER and user.provider_id:
+            return self.filter(provider_id=user.provider_id)
+        if role == TRAINER and user.trainer_id:
+            trained = Session.objects.filter(trainers=user.trainer_id).values("pk")
+            return self.filter(session__in=trained)
+        if role == PARTNER and user.partner_centre_id:
+            return self.filter(session__organiser_id=user.partner_centre_id)
+        return self.none()
+
+
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "enrolled", "Inscrit·e"
     WAITLISTED = "waitlisted", "En liste d'attente"
@@ -177,6 +233,8 @@ class Enrolment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "inscription"
@@ -271,6 +329,8 @@ class Completion(models.Model):
     void_reason = models.CharField("motif d'annulation", max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "réalisation"

@@ -1,33 +1,27 @@
-"""Reads of sessions, enrolments and completions, scoped to what the caller may see."""
+"""Reads of sessions, enrolments and completions, scoped to what the caller may see
+(each model's `objects.visible_to(user)`)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from catalogue.models import PathStep
-from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
+from common.roles import PARTNER, TRAINER, role_of
 from training.models import (
     Completion,
     Enrolment,
     EnrolmentStatus,
     Session,
     SessionSlot,
-    SessionStatus,
 )
-
-PUBLIC_STATUSES = (SessionStatus.OPEN, SessionStatus.CONFIRMED)
 
 
 def session_list(*, user: Any) -> QuerySet[Session]:
-    """Sessions the caller may see, with their slots, trainers and head counts.
-
-    Everyone sees open and confirmed sessions; a provider also sees those they
-    enrolled in, a trainer those they train; coordinators see all. A partner
-    centre sees only the sessions it organises: it integrates its own data.
-    """
+    """Sessions the caller may see (`Session.objects.visible_to`), with their slots,
+    trainers and head counts."""
     queryset = (
         Session.objects.select_related("module", "path", "organiser")
         .prefetch_related(
@@ -43,26 +37,12 @@ def session_list(*, user: Any) -> QuerySet[Session]:
             ),
         )
     )
-    role = role_of(user)
-    public = Q(status__in=PUBLIC_STATUSES)
-    if role == COORDINATOR:
-        return queryset
-    if role == PROVIDER and user.provider_id:
-        mine = Enrolment.objects.filter(session=OuterRef("pk"), provider_id=user.provider_id)
-        return queryset.filter(public | Exists(mine))
-    if role == TRAINER and user.trainer_id:
-        # Exists, not a join: a join on trainers would multiply the head counts.
-        trains = Session.trainers.through.objects.filter(
-            session_id=OuterRef("pk"), trainer_id=user.trainer_id
-        )
-        return queryset.filter(public | Exists(trains))
-    if role == PARTNER:
-        return queryset.filter(organiser_id=user.partner_centre_id)
-    return queryset.filter(public)
+    return queryset.visible_to(user)
 
 
 def enrolment_list(*, user: Any) -> QuerySet[Enrolment]:
-    """Enrolments the caller may see, with their waiting-list position."""
+    """Enrolments the caller may see (`Enrolment.objects.visible_to`), with their
+    waiting-list position."""
     ahead = (
         Enrolment.objects.filter(
             session=OuterRef("session"), status=EnrolmentStatus.WAITLISTED, id__lt=OuterRef("id")
@@ -74,27 +54,14 @@ def enrolment_list(*, user: Any) -> QuerySet[Enrolment]:
     queryset = Enrolment.objects.select_related("session", "provider").annotate(
         waitlist_ahead=Coalesce(Subquery(ahead), 0)
     )
-    return _scoped(queryset, user)
+    return queryset.visible_to(user)
 
 
 def completion_list(*, user: Any) -> QuerySet[Completion]:
-    """Completion records the caller may see (voided ones included; filter them out)."""
+    """Completion records the caller may see (`Completion.objects.visible_to`; voided ones
+    included: filter them out)."""
     queryset = Completion.objects.select_related("module", "provider", "session")
-    return _scoped(queryset, user)
-
-
-def _scoped(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-    role = role_of(user)
-    if role == COORDINATOR:
-        return queryset
-    if role == PROVIDER and user.provider_id:
-        return queryset.filter(provider_id=user.provider_id)
-    if role == TRAINER and user.trainer_id:
-        trained = Session.objects.filter(trainers=user.trainer_id).values("pk")
-        return queryset.filter(session__in=trained)
-    if role == PARTNER and user.partner_centre_id:
-        return queryset.filter(session__organiser_id=user.partner_centre_id)
-    return queryset.none()
+    return queryset.visible_to(user)
 
 
 def trainer_trains(*, user: Any, session: Session) -> bool:

@@ -244,7 +244,7 @@ class EnrolmentViewSet(
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         session: Session = data["session"]
-        if not selectors.session_list(user=self.request.user).filter(pk=session.pk).exists():
+        if not Session.objects.visible_to(self.request.user).filter(pk=session.pk).exists():
             raise ValidationError(
                 {"session": ["Invalid pk - object does not exist."]}, code="does_not_exist"
             )

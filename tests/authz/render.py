@@ -32,7 +32,8 @@ set-password token that is not valid; a partner centre recording for a session
 it does not organise). Lists answer 200 to every allowed role but hold only
 what that role may see (scoping).
 
-Scoping, in one line per resource:
+Scoping, in one line per resource (each model's rules are its queryset's
+`visible_to(user)`, which every list and selector calls; see `architecture.md`):
 
 - sessions: everyone sees open and confirmed ones; a provider also those they
   enrolled in, a trainer those they train; a partner centre sees, schedules and
