@@ -139,6 +139,17 @@ class TestTrail:
         assert last.changes == {"password": ["(set)", "(changed)"], "token_generation": [0, 1]}
         assert "Another-horse" not in str(last.changes)
 
+    def test_a_record_removed_leaves_its_last_values_in_the_trail(self):
+        from tests.factories import EnrolmentFactory
+
+        enrolment = EnrolmentFactory()
+        pk, session_id = enrolment.pk, enrolment.session_id
+        enrolment.delete()
+        removed = events("training.enrolment", pk)[-1]
+        assert removed.action == "deleted"
+        assert removed.changes["session_id"] == session_id
+        assert removed.changes["status"] == "enrolled"
+
     def test_the_database_refuses_to_change_or_delete_an_event(self):
         SessionFactory()
         event = AuditEvent.objects.first()
