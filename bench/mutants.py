@@ -278,6 +278,33 @@ EQUIVALENT: list[tuple[str, str, str]] = [
         "the subquery is grouped by provider: one row per provider",
     ),
     (
+        r"x__grouped_enrolments__",
+        r"\.values\(",
+        "Django groups by every selected field: the same GROUP BY and rows",
+    ),
+    (
+        r"x__taught__",
+        r"_id__in=",
+        "loads rows for other modules, paths or competencies, which no session or cell looks up",
+    ),
+    (
+        r"x_session_label__",
+        r"path\.name if \(path\)|path else \"XXXX\"",
+        "a session has a module or a path, and a module's title is required: the last "
+        "fallback is never reached",
+    ),
+    (
+        r"x_training_effect_report__|x_sessions_report__",
+        r"session__in=[^/]*/ \+ (?!.*session__in)",
+        "completions of other sessions are keyed by their session, which the report never "
+        "reads: only the query's cost changes",
+    ),
+    (
+        r"x_training_effect_report__",
+        r"if \(attendees\) or True|provider_id__in=providers",
+        "set().union() of nothing is set(); ratings of others are loaded but never read",
+    ),
+    (
         r"audit\.services\.x_audit_event_add__",
         r"changes=\{\}",
         "the model's default is the same empty dict",
