@@ -42,16 +42,9 @@ from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import answers, standings
 from progress.models import CurrentLevel, SelfAssessment
+from progress.paths import path_followers
 from training.models import Completion, Enrolment, Session
 from training.signals import written_in_bulk
-
-COMPLETED_MODULE = "SELECT provider_id FROM training_completion WHERE module_id = %s"
-FOLLOWING_PATH = (
-    "SELECT provider_id FROM people_provider_assigned_paths WHERE learningpath_id = %s "
-    "UNION SELECT e.provider_id FROM training_enrolment e "
-    "JOIN training_session s ON s.id = e.session_id WHERE s.path_id = %s"
-)
-IN_SESSION = "SELECT provider_id FROM training_enrolment WHERE session_id = %s"
 
 
 def refresh_evidence_after_completion(instance: Completion, **kwargs: Any) -> None:
@@ -82,7 +75,9 @@ def refresh_targets_after_session_change(
     answers.forget_all()
     if created or (update_fields is not None and "path" not in update_fields):
         return
-    standings.refresh_targets_where(IN_SESSION, [instance.pk])
+    standings.refresh_targets_of(
+        Enrolment.objects.filter(session_id=instance.pk).values("provider_id")
+    )
 
 
 def refresh_targets_after_path_assignment(
@@ -110,12 +105,14 @@ def refresh_evidence_after_module_competency_change(
     instance: ModuleCompetency, **kwargs: Any
 ) -> None:
     """What a module teaches moved: the evidenced levels of those who completed it follow."""
-    standings.refresh_evidence_where(COMPLETED_MODULE, [instance.module_id])
+    standings.refresh_evidence_of(
+        Completion.objects.filter(module_id=instance.module_id).values("provider_id")
+    )
 
 
 def refresh_targets_after_path_target_change(instance: PathTarget, **kwargs: Any) -> None:
     """A path's target moved: the targets of those following it follow."""
-    standings.refresh_targets_where(FOLLOWING_PATH, [instance.path_id, instance.path_id])
+    standings.refresh_targets_of(path_followers(instance.path_id).values("pk"))
 
 
 def forget_profiles_after_catalogue_change(**kwargs: Any) -> None:

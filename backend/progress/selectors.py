@@ -22,6 +22,7 @@ from people.models import Provider
 from people.selectors import provider_list
 from progress import answers
 from progress.models import CurrentLevel, SelfAssessment
+from progress.paths import followed_paths_by_source
 from training.models import (
     Completion,
     Enrolment,
@@ -81,12 +82,14 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
     completed = Completion.objects.filter(
         provider_id=provider_id, outcome=Outcome.COMPLETED, voided_at__isnull=True
     ).values_list(Value("module"), "module_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
-    assigned = Provider.assigned_paths.through.objects.filter(provider_id=provider_id).values_list(
-        Value("assigned"), "learningpath_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
+    assigned, enrolled = (
+        followed.values_list(Value(source), "path_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
+        for source, followed in zip(
+            ("assigned", "session"),
+            followed_paths_by_source(providers=[provider_id]),
+            strict=True,
+        )
     )
-    enrolled = Enrolment.objects.filter(
-        provider_id=provider_id, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
-    ).values_list(Value("session"), "session__path_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
     # PostgreSQL types each column by the branches in order: the standings, typed, come
     # before any other branch of NULL levels and dates.
     return provider.order_by().union(

@@ -4,62 +4,58 @@ A provider's standing in a competency (a `CurrentLevel` row) holds three levels:
 - the latest self-assessed level, written with each self-assessment (progress.services);
 - the evidenced level: the highest level taught by a module they completed
   (a live `completed` record), which moves with completions, voids and the
-  catalogue's module-competency links;
-- the target level: the highest target of the paths they follow (assigned to them,
-  or of a path session they are enrolled in), which moves with assignments,
-  enrolments, a session's path and the catalogue's path targets.
+  catalogue's module-competency links. Defined here once (`evidence`), and read for a
+  past day by the reports (`evidenced_levels`);
+- the target level: the highest target of the paths they follow (progress.paths),
+  which moves with assignments, enrolments, a session's path and the catalogue's path
+  targets.
 
 Each refresh is one set-based statement per kind of level, whatever the number of
 providers: an upsert of the levels recomputed from their facts, where a pair that
 lost its last fact gets a null. It writes its rows in the order of their key, so two
 refreshes of overlapping providers (two partners' pushes at once) wait for each other
 instead of locking rows in a circle (a deadlock). The statements are plain SQL that SQLite and
-PostgreSQL both run (`INSERT … SELECT … ON CONFLICT DO UPDATE`), over table names
-only, so a migration may run them too.
+PostgreSQL both run (`INSERT … SELECT … ON CONFLICT DO UPDATE`).
 """
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from common.sql import ids_subquery
+from people.models import Provider
+from progress.paths import followed_paths
 
 TABLE = "progress_currentlevel"
+
+# A statement's SQL and its parameters.
+Sql = tuple[str, Sequence[Any]]
 
 EVIDENCE = """
 SELECT c.provider_id, mc.competency_id, mc.level
 FROM training_completion c
 JOIN catalogue_modulecompetency mc ON mc.module_id = c.module_id
 WHERE c.outcome = 'completed' AND c.voided_at IS NULL AND c.provider_id IN ({providers})
-    {narrowed}
 """
 
-# Only the competencies that these modules teach (see `refresh_evidence`).
-TAUGHT = (
-    "competency_id IN "
-    "(SELECT competency_id FROM catalogue_modulecompetency WHERE module_id IN ({modules}))"
-)
+# The competencies that some modules teach (see `refresh_evidence`).
+TAUGHT = "SELECT competency_id FROM catalogue_modulecompetency WHERE module_id IN ({modules})"
 
 TARGETS = """
 SELECT followed.provider_id, pt.competency_id, pt.level
-FROM (
-    SELECT a.provider_id, a.learningpath_id AS path_id
-    FROM people_provider_assigned_paths a
-    WHERE a.provider_id IN ({providers})
-    UNION
-    SELECT e.provider_id, s.path_id
-    FROM training_enrolment e
-    JOIN training_session s ON s.id = e.session_id
-    WHERE e.status = 'enrolled' AND s.path_id IS NOT NULL AND e.provider_id IN ({providers})
-) followed
+FROM ({followed}) followed
 JOIN catalogue_pathtarget pt ON pt.path_id = followed.path_id
 """
 
 UPSERT = """
 INSERT INTO {table} (provider_id, competency_id, {column})
 SELECT provider_id, competency_id, MAX(level) FROM (
-    {facts}
+    {levels}
     UNION ALL
     SELECT provider_id, competency_id, NULL AS level
     FROM {table}
@@ -71,44 +67,82 @@ ON CONFLICT (provider_id, competency_id) DO UPDATE SET {column} = excluded.{colu
 WHERE {table}.{column} {distinct} excluded.{column}
 """
 
-# Who a refresh is about, as SQL: every provider, those named, or a subquery's.
-EVERYONE = ("SELECT id FROM people_provider", ())
+
+def evidence(
+    providers: Sql, *, competencies: Sql | None = None, until: dt.date | None = None
+) -> Sql:
+    """(provider_id, competency_id, level) rows: each level taught by a module that one of
+    `providers` (a subquery of ids) completed, a `completed` outcome not voided; only in
+    `competencies` (a subquery of ids) and up to `until` (a day) when given. A provider's
+    evidenced level in a competency is the highest of its rows there."""
+    sql, params = EVIDENCE.format(providers=providers[0]), [*providers[1]]
+    if competencies is not None:
+        sql += f"    AND mc.competency_id IN ({competencies[0]})\n"
+        params += competencies[1]
+    if until is not None:
+        sql += "    AND c.completed_on <= %s\n"
+        params.append(connection.ops.adapt_datefield_value(until))
+    return sql, params
 
 
-def _upsert(
-    column: str,
-    facts: str,
-    providers: tuple[str, Sequence[Any]],
-    modules: tuple[str, Sequence[Any]] | None = None,
-) -> None:
-    where, params = providers
+def evidenced_levels(
+    providers: QuerySet[Provider], competency_ids: Iterable[int], until: dt.date | None = None
+) -> dict[tuple[int, int], int]:
+    """(provider, competency) → the evidenced level of these providers in these
+    competencies, from their completions up to `until` (a day) when given."""
+    competencies = _ids(competency_ids)
+    try:
+        population = _subquery(providers.values("pk"))
+    except EmptyResultSet:
+        return {}
+    if competencies is None:
+        return {}
+    sql, params = evidence(population, competencies=competencies, until=until)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT provider_id, competency_id, MAX(level) FROM ({sql}) evidence "
+            "GROUP BY provider_id, competency_id",
+            params,
+        )
+        return {(provider_id, competency_id): level for provider_id, competency_id, level in cursor}
+
+
+def targets(providers: Sql) -> Sql:
+    """(provider_id, competency_id, level) rows: each target of a path that one of
+    `providers` (a subquery of ids) follows. Their target level is the highest."""
+    followed, params = followed_paths(providers=RawSQL(*providers)).query.sql_with_params()
+    return TARGETS.format(followed=followed), params
+
+
+def _upsert(column: str, levels: Sql, providers: Sql, competencies: Sql | None = None) -> None:
     # Rows whose level does not change are not rewritten (null-safe comparison).
     distinct = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
-    taught = TAUGHT.format(modules=modules[0]) if modules else ""
-    module_params = list(modules[1]) if modules else []
     sql = UPSERT.format(
         table=TABLE,
         column=column,
-        facts=facts.format(providers=where, narrowed=f"AND mc.{taught}" if taught else ""),
-        providers=where,
-        narrowed=f"AND {taught}" if taught else "",
+        levels=levels[0],
+        providers=providers[0],
+        narrowed=f"AND competency_id IN ({competencies[0]})" if competencies else "",
         distinct=distinct,
     )
-    # The provider list appears once in the facts per `{providers}` and once in the
-    # upsert, each followed by the module list when the refresh is narrowed.
-    repeats = facts.count("{providers}") + 1
+    params = [*levels[1], *providers[1], *(competencies[1] if competencies else ())]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *module_params] * repeats or None)
+        cursor.execute(sql, params or None)
 
 
-def _ids(provider_ids: Iterable[int]) -> tuple[str, Sequence[Any]] | None:
+def _ids(ids: Iterable[int]) -> Sql | None:
     """The ids as a subquery over one parameter (a push names a thousand providers), or
     None when there are none."""
-    ids = sorted(set(provider_ids))
-    if not ids:
+    unique = sorted(set(ids))
+    if not unique:
         return None
-    sql, param = ids_subquery(ids)
+    sql, param = ids_subquery(unique)
     return sql, [param]
+
+
+def _subquery(ids: QuerySet[Any]) -> Sql:
+    """A query of ids as a subquery."""
+    return ids.order_by().query.sql_with_params()
 
 
 def refresh_evidence(provider_ids: Iterable[int], module_ids: Iterable[int] = ()) -> None:
@@ -118,29 +152,33 @@ def refresh_evidence(provider_ids: Iterable[int], module_ids: Iterable[int] = ()
     proposes the 800 levels it may change rather than all 1,900 of its providers (each
     one compared and locked)."""
     if providers := _ids(provider_ids):
-        _upsert("evidenced_level", EVIDENCE, providers, _ids(module_ids))
+        modules = _ids(module_ids)
+        taught = (TAUGHT.format(modules=modules[0]), modules[1]) if modules else None
+        _upsert("evidenced_level", evidence(providers, competencies=taught), providers, taught)
 
 
 def refresh_targets(provider_ids: Iterable[int]) -> None:
     """Recompute the target levels of these providers from the paths they follow."""
     if providers := _ids(provider_ids):
-        _upsert("target_level", TARGETS, providers)
+        _upsert("target_level", targets(providers), providers)
 
 
-def refresh_evidence_where(subquery: str, params: Sequence[Any]) -> None:
-    """Recompute the evidenced levels of the providers a SQL subquery selects."""
-    _upsert("evidenced_level", EVIDENCE, (subquery, params))
+def refresh_evidence_of(providers: QuerySet[Any]) -> None:
+    """Recompute the evidenced levels of the providers a query of ids selects."""
+    subquery = _subquery(providers)
+    _upsert("evidenced_level", evidence(subquery), subquery)
 
 
-def refresh_targets_where(subquery: str, params: Sequence[Any]) -> None:
-    """Recompute the target levels of the providers a SQL subquery selects."""
-    _upsert("target_level", TARGETS, (subquery, params))
+def refresh_targets_of(providers: QuerySet[Any]) -> None:
+    """Recompute the target levels of the providers a query of ids selects."""
+    subquery = _subquery(providers)
+    _upsert("target_level", targets(subquery), subquery)
 
 
 def rebuild() -> None:
     """Recompute every provider's evidenced and target levels, and drop empty rows."""
-    refresh_evidence_where(*EVERYONE)
-    refresh_targets_where(*EVERYONE)
+    refresh_evidence_of(Provider.objects.values("pk"))
+    refresh_targets_of(Provider.objects.values("pk"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {TABLE} WHERE level IS NULL "

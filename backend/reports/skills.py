@@ -15,13 +15,10 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 
-from catalogue.models import (
-    Competency,
-    ModuleCompetency,
-    PathTarget,
-)
+from catalogue.models import Competency, PathTarget
 from people.models import Provider
 from progress.models import CurrentLevel, SelfAssessment
+from progress.standings import evidenced_levels
 from reports import skill_counts
 from reports.population import (
     GroupKey,
@@ -42,10 +39,6 @@ from reports.population import (
     share,
 )
 from reports.skill_figures import COUNTED, FIGURES, at_level
-from training.models import (
-    Completion,
-    Outcome,
-)
 
 
 def _self_levels(
@@ -74,34 +67,6 @@ def _self_levels(
         )
     ).filter(rank=1)
     return latest.values_list("provider_id", "competency_id", "level")
-
-
-def _evidenced_levels(
-    population: QuerySet[Provider], competency_ids: list[int], params: dict[str, Any]
-) -> dict[tuple[int, int], int]:
-    """(provider, competency) → the highest level taught by a module they completed."""
-    completions = Completion.objects.filter(
-        provider_id__in=population.values("pk"),
-        outcome=Outcome.COMPLETED,
-        voided_at__isnull=True,
-    )
-    if params.get("until") is not None:
-        completions = completions.filter(completed_on__lte=params["until"])
-    taught = ModuleCompetency.objects.filter(
-        competency_id__in=competency_ids,
-        module_id__in=completions.values("module_id"),
-    ).values_list("module_id", "competency_id", "level")
-    by_module: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for module_id, competency_id, level in taught:
-        by_module[module_id].append((competency_id, level))
-    evidenced: dict[tuple[int, int], int] = {}
-    for provider_id, module_id in (
-        completions.values_list("provider_id", "module_id").order_by().distinct()
-    ):
-        for competency_id, level in by_module[module_id]:
-            key = (provider_id, competency_id)
-            evidenced[key] = max(evidenced.get(key, 0), level)
-    return evidenced
 
 
 def _path_targets(competency_ids: list[int]) -> dict[int, dict[int, int]]:
@@ -377,7 +342,7 @@ def _cells_from_history(
     self_levels = {
         (p, c): level for p, c, level in _self_levels(population, competency_ids, params)
     }
-    evidenced = _evidenced_levels(population, competency_ids, params)
+    evidenced = evidenced_levels(population, competency_ids, params.get("until"))
 
     def target_of(provider_id: int, group: GroupKey, competency_id: int) -> int | None:
         if group_by == "path":

@@ -13,6 +13,7 @@ from catalogue.models import Module, ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import receivers
 from progress.models import CurrentLevel, SelfAssessment
+from progress.paths import path_followers
 from training.models import Completion, Enrolment, Session
 from training.signals import written_in_bulk
 
@@ -50,14 +51,14 @@ def test_each_receiver_is_connected(signal: Any, sender: Any, receiver: Any) -> 
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     """Every refresh and every profile dropped, as (what, about whom)."""
     made: list[tuple[str, Any]] = []
-    for name in (
-        "refresh_evidence",
-        "refresh_targets",
-        "refresh_evidence_where",
-        "refresh_targets_where",
-    ):
+    for name in ("refresh_evidence", "refresh_targets"):
         monkeypatch.setattr(
             receivers.standings, name, lambda *a, _n=name, **k: made.append((_n, a))
+        )
+    # A query of the providers to refresh, recorded as its SQL.
+    for name in ("refresh_evidence_of", "refresh_targets_of"):
+        monkeypatch.setattr(
+            receivers.standings, name, lambda query, _n=name: made.append((_n, str(query.query)))
         )
     monkeypatch.setattr(receivers.answers, "forget", lambda ids: made.append(("forget", set(ids))))
     monkeypatch.setattr(receivers.answers, "forget_all", lambda: made.append(("forget_all", None)))
@@ -89,7 +90,8 @@ def test_a_session_whose_path_may_have_moved_refreshes_its_participants(
     receivers.refresh_targets_after_session_change(
         SimpleNamespace(pk=5), created=False, update_fields=None
     )
-    assert calls == [("forget_all", None), ("refresh_targets_where", (receivers.IN_SESSION, [5]))]
+    participants = Enrolment.objects.filter(session_id=5).values("provider_id")
+    assert calls == [("forget_all", None), ("refresh_targets_of", str(participants.query))]
     calls.clear()
     receivers.refresh_targets_after_session_change(
         SimpleNamespace(pk=5), created=False, update_fields={"status"}
@@ -113,12 +115,13 @@ def test_paths_assigned_refresh_the_providers_targets(calls: list[Any]) -> None:
 
 def test_what_a_module_teaches_refreshes_those_who_completed_it(calls: list[Any]) -> None:
     receivers.refresh_evidence_after_module_competency_change(SimpleNamespace(module_id=3))
-    assert calls == [("refresh_evidence_where", (receivers.COMPLETED_MODULE, [3]))]
+    completed = Completion.objects.filter(module_id=3).values("provider_id")
+    assert calls == [("refresh_evidence_of", str(completed.query))]
 
 
 def test_a_paths_target_refreshes_those_following_it(calls: list[Any]) -> None:
     receivers.refresh_targets_after_path_target_change(SimpleNamespace(path_id=2))
-    assert calls == [("refresh_targets_where", (receivers.FOLLOWING_PATH, [2, 2]))]
+    assert calls == [("refresh_targets_of", str(path_followers(2).values("pk").query))]
 
 
 def test_a_catalogue_write_drops_every_kept_profile(calls: list[Any]) -> None:

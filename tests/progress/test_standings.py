@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import ModuleCompetency, PathTarget
+from people.models import Provider
 from progress import standings
 from progress.models import CurrentLevel
 from progress.services import self_assessments_create
@@ -243,3 +244,23 @@ class TestTogether:
         assert not CurrentLevel.objects.filter(
             level__isnull=True, evidenced_level__isnull=True, target_level__isnull=True
         ).exists()
+
+
+def test_evidenced_levels_up_to_a_day_count_only_completions_by_then(world) -> None:  # type: ignore[no-untyped-def]
+    provider, basics, advanced = world["provider"], world["basics"], world["advanced"]
+    today = timezone.localdate()
+    CompletionFactory(provider=provider, module=basics, completed_on=today - dt.timedelta(days=9))
+    CompletionFactory(provider=provider, module=advanced, completed_on=today)
+    voided = CompletionFactory(provider=ProviderFactory(), module=advanced)
+    Completion.objects.filter(pk=voided.pk).update(voided_at=timezone.now(), void_reason="error")
+    strategy, facebook = world["strategy"].pk, world["facebook"].pk
+    everyone = Provider.objects.all()
+
+    assert standings.evidenced_levels(everyone, [strategy, facebook]) == {
+        (provider.pk, strategy): 2,
+        (provider.pk, facebook): 3,
+    }
+    assert standings.evidenced_levels(everyone, [facebook], today - dt.timedelta(days=1)) == {
+        (provider.pk, facebook): 1
+    }
+    assert standings.evidenced_levels(everyone, []) == {}
