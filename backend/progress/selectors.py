@@ -21,7 +21,7 @@ from common.roles import COORDINATOR, PARTNER, PROVIDER, TRAINER, role_of
 from people.models import Provider
 from people.selectors import provider_list
 from progress import answers
-from progress.models import CurrentLevel, SelfAssessment
+from progress.models import CompetencyLevel, SelfAssessment
 from progress.paths import followed_paths_by_source
 from training.models import (
     Completion,
@@ -71,7 +71,7 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
     provider = Provider.objects.filter(pk=provider_id).values_list(
         Value("provider"), "pk", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
     )
-    standings = CurrentLevel.objects.filter(provider_id=provider_id).values_list(
+    standings = CompetencyLevel.objects.filter(provider_id=provider_id).values_list(
         Value("standing"),
         "competency_id",
         "level",

@@ -20,7 +20,7 @@ from django.utils import timezone
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import answers
-from progress.models import CurrentLevel
+from progress.models import CompetencyLevel
 from progress.selectors import provider_progress
 from tests.conftest import REDIS_TEST_URL, client_for
 from tests.factories import (
@@ -237,7 +237,7 @@ def a_competency_renamed(provider, world):  # type: ignore[no-untyped-def]
 
 @write
 def a_standing_edited_in_the_admin(provider, world):  # type: ignore[no-untyped-def]
-    standing = CurrentLevel.objects.get(provider=provider, competency=world["strategy"])
+    standing = CompetencyLevel.objects.get(provider=provider, competency=world["strategy"])
     standing.level = 4
     standing.save()
     return lambda body: by_code(body)["STRATEGY"]["self_assessed_level"] == 4
@@ -284,7 +284,7 @@ class TestTokens:
         kept under the token of before, whatever was written meanwhile."""
         before = coordinator_reads(learner)
         cache.delete_many([answers._token_key(learner.pk), answers.EVERYONE])
-        CurrentLevel.objects.filter(provider=learner, competency=world["strategy"]).update(
+        CompetencyLevel.objects.filter(provider=learner, competency=world["strategy"]).update(
             level=4  # a write that sends no signal: only the lost token can tell
         )
         after = coordinator_reads(learner)
