@@ -34,7 +34,7 @@ from catalogue.models import (
 )
 from demo.catalogue import load_catalogue
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector
-from progress import answers, standings
+from progress import answers, competency_levels
 from progress.models import CompetencyLevel, SelfAssessment
 from training.models import (
     Completion,
@@ -215,7 +215,7 @@ def generate(
         _ratings(rng, writer, counts, provider_ids, competencies, scale_top, start, span)
         writer.reset_sequences()
         # The evidenced and target levels beside the current ones, as the API keeps them.
-        standings.rebuild()
+        competency_levels.rebuild()
         answers.forget_all()
     return counts.rows
 

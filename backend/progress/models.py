@@ -50,7 +50,7 @@ class CompetencyLevel(models.Model):
 
     Kept current in the writer's transaction: the self-assessed level with each
     self-assessment, the evidenced and target levels with each completion, enrolment,
-    path assignment or catalogue change (see progress.standings). So progress and
+    path assignment or catalogue change (see progress.competency_levels). So progress and
     reports read one row per provider and competency, never the history.
     """
 

@@ -1,7 +1,7 @@
 """The paths a provider follows: those assigned to them, and those of the path sessions
 they are enrolled in (an enrolment on the waiting list or cancelled does not count).
 
-Defined here once, for the target levels (progress.standings), the progress profile
+Defined here once, for the target levels (progress.competency_levels), the progress profile
 (progress.selectors), their refreshes (progress.receivers) and the reports' groups by path.
 """
 

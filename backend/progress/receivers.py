@@ -30,7 +30,7 @@ Each receiver, what it follows, and what it does:
   saved or deleted outside the services, or a provider deleted): that provider's kept
   profile dropped.
 
-See progress.standings for the refreshes, progress.answers for the kept profiles.
+See progress.competency_levels for the refreshes, progress.answers for the kept profiles.
 """
 
 from typing import Any
@@ -40,7 +40,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from catalogue import signals as catalogue_signals
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress import answers, standings
+from progress import answers, competency_levels
 from progress.models import CompetencyLevel, SelfAssessment
 from progress.paths import path_followers
 from training.models import Completion, Enrolment, Session
@@ -49,21 +49,21 @@ from training.signals import written_in_bulk
 
 def refresh_evidence_after_completion(instance: Completion, **kwargs: Any) -> None:
     """A completion recorded, voided or removed moves its provider's evidenced levels."""
-    standings.refresh_evidence([instance.provider_id])
+    competency_levels.refresh_evidence([instance.provider_id])
     answers.forget([instance.provider_id])
 
 
 def refresh_evidence_after_bulk_completions(records: list[Completion], **kwargs: Any) -> None:
     """The same for completions written in bulk."""
     provider_ids = {record.provider_id for record in records}
-    standings.refresh_evidence(provider_ids, {record.module_id for record in records})
+    competency_levels.refresh_evidence(provider_ids, {record.module_id for record in records})
     answers.forget(provider_ids)
 
 
 def refresh_targets_after_enrolment(instance: Enrolment, **kwargs: Any) -> None:
     """An enrolment (in a path session) made, cancelled or promoted moves its targets, and
     the places left that any profile may recommend."""
-    standings.refresh_targets([instance.provider_id])
+    competency_levels.refresh_targets([instance.provider_id])
     answers.forget_all()
 
 
@@ -75,7 +75,7 @@ def refresh_targets_after_session_change(
     answers.forget_all()
     if created or (update_fields is not None and "path" not in update_fields):
         return
-    standings.refresh_targets_of(
+    competency_levels.refresh_targets_of(
         Enrolment.objects.filter(session_id=instance.pk).values("provider_id")
     )
 
@@ -86,7 +86,7 @@ def refresh_targets_after_path_assignment(
     """Paths assigned to or taken from providers move their targets."""
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
-            standings.refresh_targets([instance.pk])
+            competency_levels.refresh_targets([instance.pk])
             answers.forget([instance.pk])
         return
     # From the path's side: `path.providers.clear()` names nobody, so remember them first.
@@ -94,10 +94,10 @@ def refresh_targets_after_path_assignment(
         instance._cleared_providers = list(instance.assigned_providers.values_list("pk", flat=True))
     elif action == "post_clear":
         cleared = getattr(instance, "_cleared_providers", [])
-        standings.refresh_targets(cleared)
+        competency_levels.refresh_targets(cleared)
         answers.forget(cleared)
     elif action in ("post_add", "post_remove") and pk_set:
-        standings.refresh_targets(pk_set)
+        competency_levels.refresh_targets(pk_set)
         answers.forget(pk_set)
 
 
@@ -105,14 +105,14 @@ def refresh_evidence_after_module_competency_change(
     instance: ModuleCompetency, **kwargs: Any
 ) -> None:
     """What a module teaches moved: the evidenced levels of those who completed it follow."""
-    standings.refresh_evidence_of(
+    competency_levels.refresh_evidence_of(
         Completion.objects.filter(module_id=instance.module_id).values("provider_id")
     )
 
 
 def refresh_targets_after_path_target_change(instance: PathTarget, **kwargs: Any) -> None:
     """A path's target moved: the targets of those following it follow."""
-    standings.refresh_targets_of(path_followers(instance.path_id).values("pk"))
+    competency_levels.refresh_targets_of(path_followers(instance.path_id).values("pk"))
 
 
 def forget_profiles_after_catalogue_change(**kwargs: Any) -> None:
@@ -127,7 +127,7 @@ def forget_profiles_after_session_deletion(instance: Session, **kwargs: Any) -> 
 
 
 def forget_profile_after_provider_data_change(instance: Any, **kwargs: Any) -> None:
-    """A self-assessment or a standing written or removed outside progress.services (the
+    """A self-assessment or a competency level written or removed outside progress.services (the
     admin, an erasure, a removal), or the provider themself removed."""
     answers.forget([instance.provider_id if hasattr(instance, "provider_id") else instance.pk])
 
@@ -135,10 +135,14 @@ def forget_profile_after_provider_data_change(instance: Any, **kwargs: Any) -> N
 def connect() -> None:
     """Connect every receiver above to the signals it follows."""
     written_in_bulk.connect(
-        refresh_evidence_after_bulk_completions, sender=Completion, dispatch_uid="standings-bulk"
+        refresh_evidence_after_bulk_completions,
+        sender=Completion,
+        dispatch_uid="competency-levels-bulk",
     )
     post_save.connect(
-        refresh_targets_after_session_change, sender=Session, dispatch_uid="standings-session"
+        refresh_targets_after_session_change,
+        sender=Session,
+        dispatch_uid="competency-levels-session",
     )
     post_delete.connect(
         forget_profiles_after_session_deletion, sender=Session, dispatch_uid="answers-session"
@@ -163,7 +167,7 @@ def connect() -> None:
     m2m_changed.connect(
         refresh_targets_after_path_assignment,
         sender=Provider.assigned_paths.through,
-        dispatch_uid="standings-paths",
+        dispatch_uid="competency-levels-paths",
     )
     for model, receiver in (
         (Completion, refresh_evidence_after_completion),
@@ -172,4 +176,6 @@ def connect() -> None:
         (PathTarget, refresh_targets_after_path_target_change),
     ):
         for signal in (post_save, post_delete):
-            signal.connect(receiver, sender=model, dispatch_uid=f"standings-{model.__name__}")
+            signal.connect(
+                receiver, sender=model, dispatch_uid=f"competency-levels-{model.__name__}"
+            )

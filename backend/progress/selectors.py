@@ -57,13 +57,13 @@ def self_assessment_list(*, user: Any) -> QuerySet[SelfAssessment]:
     return queryset.none()
 
 
-Standing = tuple[int | None, dt.datetime | None, int | None, int | None]
+Levels = tuple[int | None, dt.datetime | None, int | None, int | None]
 NO_LEVEL = Value(None, output_field=IntegerField())
 NO_DATE = Value(None, output_field=DateTimeField())
 
 
 def _facts_query(provider_id: int) -> QuerySet[Any]:
-    """The catalogue's version, and a provider's row (does it exist?), standings, completed
+    """The catalogue's version, and a provider's row (does it exist?), competency levels, completed
     modules and followed paths, as one query."""
     version = CatalogueVersion.objects.values_list(
         Value("catalogue"), "version", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
@@ -71,8 +71,8 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
     provider = Provider.objects.filter(pk=provider_id).values_list(
         Value("provider"), "pk", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
     )
-    standings = CompetencyLevel.objects.filter(provider_id=provider_id).values_list(
-        Value("standing"),
+    levels = CompetencyLevel.objects.filter(provider_id=provider_id).values_list(
+        Value("levels"),
         "competency_id",
         "level",
         "assessed_at",
@@ -90,10 +90,10 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
             strict=True,
         )
     )
-    # PostgreSQL types each column by the branches in order: the standings, typed, come
+    # PostgreSQL types each column by the branches in order: the competency levels, typed, come
     # before any other branch of NULL levels and dates.
     return provider.order_by().union(
-        standings.order_by(),
+        levels.order_by(),
         version.order_by(),
         completed.order_by(),
         assigned.order_by(),
@@ -145,11 +145,11 @@ def _moment(value: Any) -> dt.datetime | None:
     return value
 
 
-def _facts(provider_id: int) -> tuple[int, dict[int, Standing], dict[str, set[int]]] | None:
-    """The catalogue's version, a provider's standings per competency, and the modules they
+def _facts(provider_id: int) -> tuple[int, dict[int, Levels], dict[str, set[int]]] | None:
+    """The catalogue's version, a provider's competency levels per competency, and the modules they
     completed and the paths they follow (assigned, or of the path sessions they are enrolled
     in): one query. None when there is no such provider."""
-    standing: dict[int, Standing] = {}
+    by_competency: dict[int, Levels] = {}
     followed: dict[str, set[int]] = {
         "catalogue": set(),
         "provider": set(),
@@ -158,15 +158,15 @@ def _facts(provider_id: int) -> tuple[int, dict[int, Standing], dict[str, set[in
         "session": set(),
     }
     for kind, pk, level, assessed_at, evidenced, target in _fact_rows(provider_id):
-        if kind == "standing":
-            standing[pk] = (level, _moment(assessed_at), evidenced, target)
+        if kind == "levels":
+            by_competency[pk] = (level, _moment(assessed_at), evidenced, target)
         else:
             followed[kind].add(pk)
     if not followed["provider"]:
         return None
     # One row, or none before the catalogue's first change (version 0).
     version = max(followed["catalogue"], default=0)
-    return version, standing, followed
+    return version, by_competency, followed
 
 
 def provider_progress(*, provider_id: int) -> dict[str, Any] | None:
@@ -181,7 +181,7 @@ def provider_progress_until(
     """Per competency: self-assessed, evidenced and target level and the gap; per path, the
     required steps completed; and the modules to take next with their upcoming sessions.
 
-    The levels come from the provider's standings (kept current on every write), the
+    The levels come from the provider's competency levels (kept current on every write), the
     catalogue from its snapshot of the version read with them: one query (the provider's
     facts and the catalogue's version), and two more for upcoming sessions when a module
     is recommended. Given with the moment the profile stops being true by time
@@ -191,7 +191,7 @@ def provider_progress_until(
     facts = _facts(provider_id)
     if facts is None:
         return None
-    version, standing, followed = facts
+    version, by_competency, followed = facts
     catalogue = snapshot(version)
     completed, assigned, from_sessions = (
         followed["module"],
@@ -204,7 +204,7 @@ def provider_progress_until(
     gaps: dict[int, int] = {}
     targets: dict[int, int] = {}
     for competency in catalogue.competencies:
-        own, assessed_at, evidenced, target = standing.get(
+        own, assessed_at, evidenced, target = by_competency.get(
             competency["competency"], (None, None, None, None)
         )
         level = levels[competency["competency"]] = max(own or 0, evidenced or 0)

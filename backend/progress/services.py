@@ -10,8 +10,8 @@ from progress import answers
 from progress.models import SelfAssessment
 from progress.signals import self_assessments_recorded
 
-# The ratings' standings, each moved forward unless a later rating is already there (a
-# standing may hold only evidenced or target levels, with no rating yet): one statement
+# The ratings' competency levels, each moved forward unless a later rating is already there (a
+# competency level may hold only evidenced or target levels, with no rating yet): one statement
 # for all of them, in the order of their key (two writers on the same provider wait for
 # each other rather than lock rows in a circle). The same SQL on SQLite and PostgreSQL.
 ADVANCE = """
@@ -56,7 +56,7 @@ def self_assessments_create(
     *, provider: Provider, ratings: list[dict[str, Any]], assessed_at: dt.datetime, actor: Any
 ) -> list[SelfAssessment]:
     """Record a provider's ratings (all or none) and move their current levels forward:
-    the ratings in one statement, their audit events in another, their standings in a
+    the ratings in one statement, their audit events in another, their competency levels in a
     third, whatever their number."""
     created = SelfAssessment.objects.bulk_create(
         [

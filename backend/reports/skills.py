@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 
 from catalogue.models import Competency, PathTarget
 from people.models import Provider
+from progress.competency_levels import evidenced_levels
 from progress.models import CompetencyLevel, SelfAssessment
-from progress.standings import evidenced_levels
 from reports import skill_counts
 from reports.population import (
     GroupKey,

@@ -12,7 +12,7 @@ from demo.dataset import CAPACITY, generate
 from people.models import Business, Organisation, Provider
 from progress.models import CompetencyLevel, SelfAssessment
 from reports import skill_counts
-from tests.progress.standings_check import expected_standings, stored_standings
+from tests.progress.competency_levels_check import expected_levels, stored_levels
 from tests.reports.skill_counts_check import figures as report_figures
 from training.models import Completion, Enrolment, Session, SessionSlot
 
@@ -72,9 +72,9 @@ class TestDataset:
             )
             assert not newer.exists()
         # Beside them, the evidenced and target levels, as the API keeps them.
-        assert stored_standings() == expected_standings()
-        assert any(evidenced for evidenced, _target in stored_standings().values())
-        assert any(target for _evidenced, target in stored_standings().values())
+        assert stored_levels() == expected_levels()
+        assert any(evidenced for evidenced, _target in stored_levels().values())
+        assert any(target for _evidenced, target in stored_levels().values())
         # The skills report's counts are kept through the bulk load, as through the API
         # (PostgreSQL; SQLite keeps none).
         if connection.vendor == "postgresql":

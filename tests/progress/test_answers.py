@@ -236,10 +236,10 @@ def a_competency_renamed(provider, world):  # type: ignore[no-untyped-def]
 
 
 @write
-def a_standing_edited_in_the_admin(provider, world):  # type: ignore[no-untyped-def]
-    standing = CompetencyLevel.objects.get(provider=provider, competency=world["strategy"])
-    standing.level = 4
-    standing.save()
+def a_competency_level_edited_in_the_admin(provider, world):  # type: ignore[no-untyped-def]
+    row = CompetencyLevel.objects.get(provider=provider, competency=world["strategy"])
+    row.level = 4
+    row.save()
     return lambda body: by_code(body)["STRATEGY"]["self_assessed_level"] == 4
 
 

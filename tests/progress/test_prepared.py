@@ -25,7 +25,7 @@ def test_the_facts_are_the_same_prepared_or_not(world: Any, settings: Any, prepa
         facts = selectors._facts(provider.pk)
     assert facts == expected
     assert facts is not None
-    assert facts[1]  # standings read
+    assert facts[1]  # competency levels read
     executed = [query["sql"] for query in queries.captured_queries]
     assert len(executed) == 1
     by_name = executed[0].startswith("EXECUTE")

@@ -1,6 +1,6 @@
 """Each receiver of progress.receivers is connected to what it follows, and does what its
-name says: the refresh (progress.standings) and the kept profiles dropped
-(progress.answers). What the refreshes compute is tested in test_standings.py, what the
+name says: the refresh (progress.competency_levels) and the kept profiles dropped
+(progress.answers). What the refreshes compute is tested in test_competency_levels.py, what the
 kept profiles show in test_answers.py."""
 
 from types import SimpleNamespace
@@ -53,12 +53,14 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     made: list[tuple[str, Any]] = []
     for name in ("refresh_evidence", "refresh_targets"):
         monkeypatch.setattr(
-            receivers.standings, name, lambda *a, _n=name, **k: made.append((_n, a))
+            receivers.competency_levels, name, lambda *a, _n=name, **k: made.append((_n, a))
         )
     # A query of the providers to refresh, recorded as its SQL.
     for name in ("refresh_evidence_of", "refresh_targets_of"):
         monkeypatch.setattr(
-            receivers.standings, name, lambda query, _n=name: made.append((_n, str(query.query)))
+            receivers.competency_levels,
+            name,
+            lambda query, _n=name: made.append((_n, str(query.query))),
         )
     monkeypatch.setattr(receivers.answers, "forget", lambda ids: made.append(("forget", set(ids))))
     monkeypatch.setattr(receivers.answers, "forget_all", lambda: made.append(("forget_all", None)))

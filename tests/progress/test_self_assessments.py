@@ -190,7 +190,7 @@ class TestRating:
         assert SelfAssessment.objects.filter(provider=provider).count() == 4
 
     def test_a_list_writes_in_three_statements(self):
-        """The ratings, their audit events and their standings: one statement each,
+        """The ratings, their audit events and their competency levels: one statement each,
         whatever the number of ratings; checking them reads each rating's competency
         (with its framework), and each framework's scale once."""
         from django.db import connection
@@ -210,7 +210,7 @@ class TestRating:
             scales = [q for q in statements if '"catalogue_proficiencylevel"' in q]
             inserts = [q for q in statements if q.lstrip().startswith("INSERT")]
             assert (len(reads), len(scales)) == (len(chosen), 1)
-            assert len(inserts) == 3, inserts  # ratings, audit events, standings
+            assert len(inserts) == 3, inserts  # ratings, audit events, competency levels
         assert CompetencyLevel.objects.filter(provider=user.provider, level=2).count() == 9
 
     def test_ratings_are_never_changed_or_deleted(self):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress import standings
+from progress import competency_levels
 from progress.models import CompetencyLevel
 from progress.services import self_assessments_create
 from tests.conftest import client_for
@@ -22,7 +22,7 @@ from tests.factories import (
     ProviderFactory,
     SessionFactory,
 )
-from tests.progress.standings_check import expected_standings, stored_standings
+from tests.progress.competency_levels_check import expected_levels, stored_levels
 from training import services as training
 from training.models import Completion
 
@@ -57,7 +57,7 @@ def levels(provider, competency):  # type: ignore[no-untyped-def]
 
 
 def consistent() -> bool:
-    return stored_standings() == expected_standings()
+    return stored_levels() == expected_levels()
 
 
 def record(provider, module, outcome="completed"):  # type: ignore[no-untyped-def]
@@ -128,7 +128,7 @@ class TestEvidence:
         provider = world["provider"]
         record(provider, world["basics"])
         advanced = CompletionFactory(provider=provider, module=world["advanced"])
-        standings.refresh_evidence([provider.pk])
+        competency_levels.refresh_evidence([provider.pk])
         assert levels(provider, world["facebook"]) == (None, 3, None)
         replacement = Completion(
             provider=provider,
@@ -236,10 +236,10 @@ class TestTogether:
             record(provider, world["basics"] if index % 2 else world["advanced"])
             if index < 2:
                 world["path"].assigned_providers.add(provider)
-        kept = stored_standings()
+        kept = stored_levels()
         CompetencyLevel.objects.all().delete()
-        standings.rebuild()
-        assert stored_standings() == kept == expected_standings()
+        competency_levels.rebuild()
+        assert stored_levels() == kept == expected_levels()
         # Pairs left with no level at all are dropped by a rebuild.
         assert not CompetencyLevel.objects.filter(
             level__isnull=True, evidenced_level__isnull=True, target_level__isnull=True
@@ -256,11 +256,11 @@ def test_evidenced_levels_up_to_a_day_count_only_completions_by_then(world) -> N
     strategy, facebook = world["strategy"].pk, world["facebook"].pk
     everyone = Provider.objects.all()
 
-    assert standings.evidenced_levels(everyone, [strategy, facebook]) == {
+    assert competency_levels.evidenced_levels(everyone, [strategy, facebook]) == {
         (provider.pk, strategy): 2,
         (provider.pk, facebook): 3,
     }
-    assert standings.evidenced_levels(everyone, [facebook], today - dt.timedelta(days=1)) == {
-        (provider.pk, facebook): 1
-    }
-    assert standings.evidenced_levels(everyone, []) == {}
+    assert competency_levels.evidenced_levels(
+        everyone, [facebook], today - dt.timedelta(days=1)
+    ) == {(provider.pk, facebook): 1}
+    assert competency_levels.evidenced_levels(everyone, []) == {}
