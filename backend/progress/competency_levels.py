@@ -11,11 +11,12 @@ A provider's levels in a competency (a `CompetencyLevel` row) holds three levels
   targets.
 
 Each refresh is one set-based statement per kind of level, whatever the number of
-providers: an upsert of the levels recomputed from their facts, where a pair that
-lost its last fact gets a null. It writes its rows in the order of their key, so two
-refreshes of overlapping providers (two partners' pushes at once) wait for each other
-instead of locking rows in a circle (a deadlock). The statements are plain SQL that SQLite and
-PostgreSQL both run (`INSERT … SELECT … ON CONFLICT DO UPDATE`).
+providers: an upsert of the levels recomputed from their sources (completions, or
+followed paths), where a pair that lost its last source gets a null. It writes its
+rows in the order of their key, so two refreshes of overlapping providers (two
+partners' pushes at once) wait for each other instead of locking rows in a circle (a
+deadlock). The statements are plain SQL that SQLite and PostgreSQL both run
+(`INSERT … SELECT … ON CONFLICT DO UPDATE`).
 """
 
 import datetime as dt

@@ -9,28 +9,28 @@ bulk writes, which send none.
 Each receiver, what it follows, and what it does:
 
 - `refresh_evidence_after_completion` (a completion saved or deleted): its provider's
-  evidenced levels recomputed, their kept profile dropped;
+  evidenced levels recomputed, their cached profile dropped;
 - `refresh_evidence_after_bulk_completions` (completions written in bulk): the same,
   only in the competencies their modules teach;
 - `refresh_targets_after_enrolment` (an enrolment saved or deleted): its provider's
-  target levels recomputed, every kept profile dropped (the places left moved);
-- `refresh_targets_after_session_change` (a session saved): every kept profile
+  target levels recomputed, every cached profile dropped (the places left moved);
+- `refresh_targets_after_session_change` (a session saved): every cached profile
   dropped, and its participants' target levels recomputed if its path may have moved;
 - `refresh_targets_after_path_assignment` (paths assigned to or taken from
-  providers): their target levels recomputed, their kept profiles dropped;
+  providers): their target levels recomputed, their cached profiles dropped;
 - `refresh_evidence_after_module_competency_change` (what a module teaches moved):
   the evidenced levels of those who completed it recomputed;
 - `refresh_targets_after_path_target_change` (a path's target moved): the target
   levels of those following the path recomputed;
-- `forget_profiles_after_catalogue_change` (any catalogue write): every kept profile
+- `forget_profiles_after_catalogue_change` (any catalogue write): every cached profile
   dropped;
-- `forget_profiles_after_session_deletion` (a session deleted): every kept profile
+- `forget_profiles_after_session_deletion` (a session deleted): every cached profile
   dropped;
 - `forget_profile_after_provider_data_change` (a self-assessment or a current level
   saved or deleted outside the services, or a provider deleted): that provider's kept
   profile dropped.
 
-See progress.competency_levels for the refreshes, progress.answers for the kept profiles.
+See progress.competency_levels for the refreshes, progress.answers for the cached profiles.
 """
 
 from typing import Any
@@ -117,7 +117,7 @@ def refresh_targets_after_path_target_change(instance: PathTarget, **kwargs: Any
 
 def forget_profiles_after_catalogue_change(**kwargs: Any) -> None:
     """Any write to the catalogue (names, what a module teaches, a path's targets, ...):
-    kept profiles are no longer served (they are not keyed by the catalogue's version)."""
+    cached profiles are no longer served (they are not keyed by the catalogue's version)."""
     answers.forget_all()
 
 
@@ -150,12 +150,12 @@ def connect() -> None:
     post_delete.connect(
         forget_profile_after_provider_data_change, sender=Provider, dispatch_uid="answers-provider"
     )
-    for fact in (SelfAssessment, CompetencyLevel):
+    for provider_data in (SelfAssessment, CompetencyLevel):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_profile_after_provider_data_change,
-                sender=fact,
-                dispatch_uid=f"answers-{fact.__name__}",
+                sender=provider_data,
+                dispatch_uid=f"answers-{provider_data.__name__}",
             )
     for watched in catalogue_signals.WATCHED:
         for signal in (post_save, post_delete):

@@ -62,7 +62,7 @@ NO_LEVEL = Value(None, output_field=IntegerField())
 NO_DATE = Value(None, output_field=DateTimeField())
 
 
-def _facts_query(provider_id: int) -> QuerySet[Any]:
+def _profile_query(provider_id: int) -> QuerySet[Any]:
     """The catalogue's version, and a provider's row (does it exist?), competency levels, completed
     modules and followed paths, as one query."""
     version = CatalogueVersion.objects.values_list(
@@ -102,21 +102,21 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
     )
 
 
-# The facts query is read on every profile: building it costs more than running it, so it
+# The profile query is read on every profile: building it costs more than running it, so it
 # is compiled once per process and database, for an id no row has, and run with the
 # provider's id in its place. PostgreSQL takes longer to plan it (0.7 ms) than to run it
 # (0.1 ms): there it is prepared once per connection and executed by name.
 UNUSED_ID = -7_345_001
-FACTS_STATEMENT = "progress_facts"
+PROFILE_STATEMENT = "progress_profile"
 _compiled: dict[str, tuple[str, tuple[Any, ...]]] = {}
 # The database connections (psycopg's) on which the statement is prepared.
 _prepared: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def _fact_rows(provider_id: int) -> list[tuple[Any, ...]]:
+def _profile_rows(provider_id: int) -> list[tuple[Any, ...]]:
     compiled = _compiled.get(connection.alias)
     if compiled is None:
-        compiled = _compiled[connection.alias] = _facts_query(UNUSED_ID).query.sql_with_params()
+        compiled = _compiled[connection.alias] = _profile_query(UNUSED_ID).query.sql_with_params()
     sql, params = compiled
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
@@ -129,10 +129,10 @@ def _fact_rows(provider_id: int) -> list[tuple[Any, ...]]:
             literal = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
             assert str(UNUSED_ID) in literal, literal
             raw.execute(
-                f"PREPARE {FACTS_STATEMENT}(bigint) AS {literal.replace(str(UNUSED_ID), '$1')}"
+                f"PREPARE {PROFILE_STATEMENT}(bigint) AS {literal.replace(str(UNUSED_ID), '$1')}"
             )
             _prepared.add(raw)
-        cursor.execute(f"EXECUTE {FACTS_STATEMENT}(%s)", [provider_id])
+        cursor.execute(f"EXECUTE {PROFILE_STATEMENT}(%s)", [provider_id])
         return cursor.fetchall()
 
 
@@ -145,7 +145,7 @@ def _moment(value: Any) -> dt.datetime | None:
     return value
 
 
-def _facts(provider_id: int) -> tuple[int, dict[int, Levels], dict[str, set[int]]] | None:
+def _profile_data(provider_id: int) -> tuple[int, dict[int, Levels], dict[str, set[int]]] | None:
     """The catalogue's version, a provider's competency levels per competency, and the modules they
     completed and the paths they follow (assigned, or of the path sessions they are enrolled
     in): one query. None when there is no such provider."""
@@ -157,7 +157,7 @@ def _facts(provider_id: int) -> tuple[int, dict[int, Levels], dict[str, set[int]
         "assigned": set(),
         "session": set(),
     }
-    for kind, pk, level, assessed_at, evidenced, target in _fact_rows(provider_id):
+    for kind, pk, level, assessed_at, evidenced, target in _profile_rows(provider_id):
         if kind == "levels":
             by_competency[pk] = (level, _moment(assessed_at), evidenced, target)
         else:
@@ -183,15 +183,15 @@ def provider_progress_until(
 
     The levels come from the provider's competency levels (kept current on every write), the
     catalogue from its snapshot of the version read with them: one query (the provider's
-    facts and the catalogue's version), and two more for upcoming sessions when a module
+    data and the catalogue's version), and two more for upcoming sessions when a module
     is recommended. Given with the moment the profile stops being true by time
     alone: when the first of the upcoming sessions it considered starts (None: never).
     None when there is no such provider.
     """
-    facts = _facts(provider_id)
-    if facts is None:
+    data = _profile_data(provider_id)
+    if data is None:
         return None
-    version, by_competency, followed = facts
+    version, by_competency, followed = data
     catalogue = snapshot(version)
     completed, assigned, from_sessions = (
         followed["module"],

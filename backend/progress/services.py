@@ -32,8 +32,8 @@ def _advance_current_levels(assessments: list[SelfAssessment]) -> None:
     and of those at the same time the last, as if they were recorded one by one."""
     latest: dict[int, SelfAssessment] = {}
     for assessment in assessments:
-        kept = latest.get(assessment.competency_id)
-        if kept is None or assessment.assessed_at >= kept.assessed_at:
+        current = latest.get(assessment.competency_id)
+        if current is None or assessment.assessed_at >= current.assessed_at:
             latest[assessment.competency_id] = assessment
     chosen = [latest[competency_id] for competency_id in sorted(latest)]
     adapt = connection.ops.adapt_datetimefield_value

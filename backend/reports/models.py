@@ -14,7 +14,7 @@ class SkillTally(models.Model):
     a provider to another business or of a business to another office, commune or
     sector, adds the difference it makes, in the writer's own statement. On PostgreSQL
     rows are only ever appended, so writers never wait on each other; reading sums them,
-    after `tally.compact` has merged them (before each read). On SQLite, with one writer
+    after `skill_counts.compact` has merged them (before each read). On SQLite, with one writer
     at a time, the triggers add to the cell's one row.
     """
 

@@ -101,11 +101,11 @@ def compact() -> None:
     if connection.vendor != "postgresql":
         return
     steps = ["held AS (SELECT pg_try_advisory_xact_lock(%s) AS yes)"]
-    kept = (
+    tables = (
         (SKILLS_TABLE, SKILLS_KEY, [figure.name for figure in KEPT_FIGURES]),
         (SIZES_TABLE, SIZES_KEY, ["providers"]),
     )
-    for index, (table, key, figures) in enumerate(kept):
+    for index, (table, key, figures) in enumerate(tables):
         columns = ", ".join(key)
         names = ", ".join(figures)
         sums = ", ".join(f"SUM({name})" for name in figures)
@@ -164,8 +164,8 @@ def cells(grouping: str, competency_ids: Iterable[int], levels: list[int]) -> li
     by_cell: dict[tuple[Any, Any], tuple[Any, ...]] = {}
     for row in rows:
         cell = row[:2]
-        kept = by_cell.setdefault(cell, row)
-        if kept is not row:
-            by_cell[cell] = (*cell, *(a + b for a, b in zip(kept[2:], row[2:], strict=True)))
+        first = by_cell.setdefault(cell, row)
+        if first is not row:
+            by_cell[cell] = (*cell, *(a + b for a, b in zip(first[2:], row[2:], strict=True)))
     # A cell whose providers all left it counts no one (its rows add up to nothing).
     return [row for row in by_cell.values() if row[2] or row[6]]

@@ -183,11 +183,11 @@ class RowsBuiltLast:
         self.rows: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def build(self, cells: Iterable[tuple[GroupKey, str, Scale, Counted]]) -> list[dict[str, Any]]:
-        kept, served = self.rows, {}
+        previous, served = self.rows, {}
         rows = []
         for group, label, scale, cell in cells:
             key = (label, scale.key, cell)
-            row = kept.get(key)
+            row = previous.get(key)
             if row is None:
                 row = _skill_row(group, label, scale, cell)
             served[key] = row

@@ -1,7 +1,7 @@
 """Each receiver of progress.receivers is connected to what it follows, and does what its
-name says: the refresh (progress.competency_levels) and the kept profiles dropped
+name says: the refresh (progress.competency_levels) and the cached profiles dropped
 (progress.answers). What the refreshes compute is tested in test_competency_levels.py, what the
-kept profiles show in test_answers.py."""
+cached profiles show in test_answers.py."""
 
 from types import SimpleNamespace
 from typing import Any
