@@ -1,4 +1,4 @@
-"""Self-assessments (append-only history) and the current level they lead to."""
+"""Self-assessments (append-only history) and the competency levels they lead to."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""What runs when a write moves a provider's current levels or what their profile shows.
+"""What runs when a write moves a provider's competency levels or what their profile shows.
 
 Connected by `connect()`, which `ProgressConfig.ready()` calls. Each receiver runs inside
 the writer's transaction, so a write and the levels it moves commit (or roll back)
@@ -26,8 +26,8 @@ Each receiver, what it follows, and what it does:
   dropped;
 - `forget_profiles_after_session_deletion` (a session deleted): every cached profile
   dropped;
-- `forget_profile_after_provider_data_change` (a self-assessment or a current level
-  saved or deleted outside the services, or a provider deleted): that provider's kept
+- `forget_profile_after_provider_data_change` (a self-assessment or a competency level
+  saved or deleted outside the services, or a provider deleted): that provider's cached
   profile dropped.
 
 See progress.competency_levels for the refreshes, progress.answers for the cached profiles.

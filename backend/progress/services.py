@@ -1,4 +1,4 @@
-"""Writes of self-assessments, and of the current levels they lead to."""
+"""Writes of self-assessments, and of the competency levels they lead to."""
 
 import datetime as dt
 from typing import Any
@@ -55,7 +55,7 @@ def _advance_current_levels(assessments: list[SelfAssessment]) -> None:
 def self_assessments_create(
     *, provider: Provider, ratings: list[dict[str, Any]], assessed_at: dt.datetime, actor: Any
 ) -> list[SelfAssessment]:
-    """Record a provider's ratings (all or none) and move their current levels forward:
+    """Record a provider's ratings (all or none) and move their competency levels forward:
     the ratings in one statement, their audit events in another, their competency levels in a
     third, whatever their number."""
     created = SelfAssessment.objects.bulk_create(

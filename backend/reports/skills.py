@@ -104,7 +104,7 @@ class SkillCell:
         )
 
 
-# A cell as counted, as the kept counts and the current levels' query give it: its group key (as
+# A cell as counted, as the kept counts and the competency levels' query give it: its group key (as
 # read), its competency, its ten sums (as SkillCell names them, in its order), then how
 # many providers stand at each of the report's levels (`values`: every scale's, sorted).
 Counted = tuple[Any, ...]
@@ -220,7 +220,7 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     """Per group and competency: how providers rate themselves, against the proficient level,
     their paths' targets and what their completed modules evidence.
 
-    Without a period, the figures are aggregated by the database from the current levels
+    Without a period, the figures are aggregated by the database from the competency levels
     kept on every write (for every provider by office, commune or sector, PostgreSQL reads
     the counts its triggers keep, reports.skill_counts). With one, the levels at the
     period's end come from the history, and are aggregated here provider by provider.
@@ -257,7 +257,7 @@ NARROWING = ("organiser", "session", "sector", "office", "commune", "business", 
 
 
 def _whole_population(scope: Scope, params: dict[str, Any]) -> bool:
-    """Whether the question is about the current levels of every provider, by office,
+    """Whether the question is about the competency levels of every provider, by office,
     commune or sector: the one the counts kept by PostgreSQL answer (reports.skill_counts)."""
     return (
         scope.organiser_id is None
@@ -290,11 +290,11 @@ def _cells_from_current_levels(
     competencies: list[Competency],
     values: list[int],
 ) -> Cells:
-    """Each cell's figures, summed by the database over the members' current levels (one
+    """Each cell's figures, summed by the database over the members' competency levels (one
     query), by the SQL form of each figure of reports.skill_figures.
 
     Grouped by path, the target is that path's own; otherwise the highest of the
-    provider's paths, as kept in their current levels.
+    provider's paths, as kept in their competency levels.
     """
     by_id = {competency.pk: competency for competency in competencies}
     if not by_id:
