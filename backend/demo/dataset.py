@@ -34,8 +34,8 @@ from catalogue.models import (
 )
 from demo.catalogue import load_catalogue
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector
-from progress import profile_cache, standings
-from progress.models import CurrentLevel, SelfAssessment
+from progress import competency_levels, profile_cache
+from progress.models import CompetencyLevel, SelfAssessment
 from training.models import (
     Completion,
     Enrolment,
@@ -215,7 +215,7 @@ def generate(
         _ratings(rng, writer, counts, provider_ids, competencies, scale_top, start, span)
         writer.reset_sequences()
         # The evidenced and target levels beside the current ones, as the API keeps them.
-        standings.rebuild()
+        competency_levels.rebuild()
         profile_cache.invalidate_all()
     return counts.rows
 
@@ -482,7 +482,7 @@ def _ratings(
                 next_id += 1
 
     counts.add("self-assessments", writer.write(SelfAssessment, ratings(), "self-assessments"))
-    first_current = writer.next_id(CurrentLevel)
+    first_current = writer.next_id(CompetencyLevel)
     rows = (
         {
             "id": first_current + index,
@@ -496,4 +496,4 @@ def _ratings(
             current.items()
         )
     )
-    counts.add("current levels", writer.write(CurrentLevel, rows, "current levels"))
+    counts.add("current levels", writer.write(CompetencyLevel, rows, "current levels"))

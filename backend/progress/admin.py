@@ -24,6 +24,6 @@ class SelfAssessmentAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(models.CurrentLevel)
-class CurrentLevelAdmin(SelfAssessmentAdmin):
+@admin.register(models.CompetencyLevel)
+class CompetencyLevelAdmin(SelfAssessmentAdmin):
     list_display = ("provider", "competency", "level", "assessed_at")

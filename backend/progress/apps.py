@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ProgressConfig(AppConfig):
-    """Self-assessments, current levels and each provider's progress."""
+    """Self-assessments, competency levels and each provider's progress."""
 
     name = "progress"
     verbose_name = "Progression"

@@ -1,4 +1,4 @@
-"""Self-assessments (append-only history) and the current level they lead to."""
+"""Self-assessments (append-only history) and the competency levels they lead to."""
 
 from typing import Any
 
@@ -64,13 +64,14 @@ class SelfAssessment(models.Model):
         return f"{self.provider_id} {self.competency_id} = {self.level}"
 
 
-class CurrentLevel(models.Model):
-    """Where a provider stands in a competency: their latest self-assessed level, the
-    level their completed modules evidence, and the target of the paths they follow.
+class CompetencyLevel(models.Model):
+    """A provider's levels in a competency: their latest self-assessed level, the level
+    their completed modules evidence, and the target of the paths they follow. (Not
+    catalogue.CompetencyLevel, which describes one level of a competency's scale.)
 
     Kept current in the writer's transaction: the self-assessed level with each
     self-assessment, the evidenced and target levels with each completion, enrolment,
-    path assignment or catalogue change (see progress.standings). So progress and
+    path assignment or catalogue change (see progress.competency_levels). So progress and
     reports read one row per provider and competency, never the history.
     """
 
@@ -85,6 +86,8 @@ class CurrentLevel(models.Model):
     target_level = models.PositiveSmallIntegerField("niveau visé", null=True, blank=True)
 
     class Meta:
+        # The table keeps the model's first name: the triggers frozen in migrations name it.
+        db_table = "progress_currentlevel"
         verbose_name = "niveau actuel"
         verbose_name_plural = "niveaux actuels"
         constraints = [

@@ -1,4 +1,4 @@
-"""What runs when a write moves a provider's current levels or what their profile shows.
+"""What runs when a write moves a provider's competency levels or what their profile shows.
 
 Connected by `connect()`, which `ProgressConfig.ready()` calls. Each receiver runs inside
 the writer's transaction, so a write and the levels it moves commit (or roll back)
@@ -9,28 +9,28 @@ bulk writes, which send none.
 Each receiver, what it follows, and what it does:
 
 - `refresh_evidence_after_completion` (a completion saved or deleted): its provider's
-  evidenced levels recomputed, their kept profile dropped;
+  evidenced levels recomputed, their cached profile dropped;
 - `refresh_evidence_after_bulk_completions` (completions written in bulk): the same,
   only in the competencies their modules teach;
 - `refresh_targets_after_enrolment` (an enrolment saved or deleted): its provider's
-  target levels recomputed, every kept profile dropped (the places left moved);
-- `refresh_targets_after_session_change` (a session saved): every kept profile
+  target levels recomputed, every cached profile dropped (the places left moved);
+- `refresh_targets_after_session_change` (a session saved): every cached profile
   dropped, and its participants' target levels recomputed if its path may have moved;
 - `refresh_targets_after_path_assignment` (paths assigned to or taken from
-  providers): their target levels recomputed, their kept profiles dropped;
+  providers): their target levels recomputed, their cached profiles dropped;
 - `refresh_evidence_after_module_competency_change` (what a module teaches moved):
   the evidenced levels of those who completed it recomputed;
 - `refresh_targets_after_path_target_change` (a path's target moved): the target
   levels of those following the path recomputed;
-- `forget_profiles_after_catalogue_change` (any catalogue write): every kept profile
+- `forget_profiles_after_catalogue_change` (any catalogue write): every cached profile
   dropped;
-- `forget_profiles_after_session_deletion` (a session deleted): every kept profile
+- `forget_profiles_after_session_deletion` (a session deleted): every cached profile
   dropped;
-- `forget_profile_after_provider_data_change` (a self-assessment or a current level
-  saved or deleted outside the services, or a provider deleted): that provider's kept
+- `forget_profile_after_provider_data_change` (a self-assessment or a competency level
+  saved or deleted outside the services, or a provider deleted): that provider's cached
   profile dropped.
 
-See progress.standings for the refreshes, progress.profile_cache for the cached profiles.
+See progress.competency_levels for the refreshes, progress.profile_cache for the cached profiles.
 """
 
 from typing import Any
@@ -40,37 +40,30 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from catalogue import signals as catalogue_signals
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress import profile_cache, standings
-from progress.models import CurrentLevel, SelfAssessment
+from progress import competency_levels, profile_cache
+from progress.models import CompetencyLevel, SelfAssessment
+from progress.paths import path_followers
 from training.models import Completion, Enrolment, Session
 from training.signals import written_in_bulk
-
-COMPLETED_MODULE = "SELECT provider_id FROM training_completion WHERE module_id = %s"
-FOLLOWING_PATH = (
-    "SELECT provider_id FROM people_provider_assigned_paths WHERE learningpath_id = %s "
-    "UNION SELECT e.provider_id FROM training_enrolment e "
-    "JOIN training_session s ON s.id = e.session_id WHERE s.path_id = %s"
-)
-IN_SESSION = "SELECT provider_id FROM training_enrolment WHERE session_id = %s"
 
 
 def refresh_evidence_after_completion(instance: Completion, **kwargs: Any) -> None:
     """A completion recorded, voided or removed moves its provider's evidenced levels."""
-    standings.refresh_evidence([instance.provider_id])
+    competency_levels.refresh_evidence([instance.provider_id])
     profile_cache.invalidate([instance.provider_id])
 
 
 def refresh_evidence_after_bulk_completions(records: list[Completion], **kwargs: Any) -> None:
     """The same for completions written in bulk."""
     provider_ids = {record.provider_id for record in records}
-    standings.refresh_evidence(provider_ids, {record.module_id for record in records})
+    competency_levels.refresh_evidence(provider_ids, {record.module_id for record in records})
     profile_cache.invalidate(provider_ids)
 
 
 def refresh_targets_after_enrolment(instance: Enrolment, **kwargs: Any) -> None:
     """An enrolment (in a path session) made, cancelled or promoted moves its targets, and
     the places left that any profile may recommend."""
-    standings.refresh_targets([instance.provider_id])
+    competency_levels.refresh_targets([instance.provider_id])
     profile_cache.invalidate_all()
 
 
@@ -82,7 +75,9 @@ def refresh_targets_after_session_change(
     profile_cache.invalidate_all()
     if created or (update_fields is not None and "path" not in update_fields):
         return
-    standings.refresh_targets_where(IN_SESSION, [instance.pk])
+    competency_levels.refresh_targets_of(
+        Enrolment.objects.filter(session_id=instance.pk).values("provider_id")
+    )
 
 
 def refresh_targets_after_path_assignment(
@@ -91,7 +86,7 @@ def refresh_targets_after_path_assignment(
     """Paths assigned to or taken from providers move their targets."""
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
-            standings.refresh_targets([instance.pk])
+            competency_levels.refresh_targets([instance.pk])
             profile_cache.invalidate([instance.pk])
         return
     # From the path's side: `path.providers.clear()` names nobody, so remember them first.
@@ -99,10 +94,10 @@ def refresh_targets_after_path_assignment(
         instance._cleared_providers = list(instance.assigned_providers.values_list("pk", flat=True))
     elif action == "post_clear":
         cleared = getattr(instance, "_cleared_providers", [])
-        standings.refresh_targets(cleared)
+        competency_levels.refresh_targets(cleared)
         profile_cache.invalidate(cleared)
     elif action in ("post_add", "post_remove") and pk_set:
-        standings.refresh_targets(pk_set)
+        competency_levels.refresh_targets(pk_set)
         profile_cache.invalidate(pk_set)
 
 
@@ -110,17 +105,19 @@ def refresh_evidence_after_module_competency_change(
     instance: ModuleCompetency, **kwargs: Any
 ) -> None:
     """What a module teaches moved: the evidenced levels of those who completed it follow."""
-    standings.refresh_evidence_where(COMPLETED_MODULE, [instance.module_id])
+    competency_levels.refresh_evidence_of(
+        Completion.objects.filter(module_id=instance.module_id).values("provider_id")
+    )
 
 
 def refresh_targets_after_path_target_change(instance: PathTarget, **kwargs: Any) -> None:
     """A path's target moved: the targets of those following it follow."""
-    standings.refresh_targets_where(FOLLOWING_PATH, [instance.path_id, instance.path_id])
+    competency_levels.refresh_targets_of(path_followers(instance.path_id).values("pk"))
 
 
 def forget_profiles_after_catalogue_change(**kwargs: Any) -> None:
     """Any write to the catalogue (names, what a module teaches, a path's targets, ...):
-    kept profiles are no longer served (they are not keyed by the catalogue's version)."""
+    cached profiles are no longer served (they are not keyed by the catalogue's version)."""
     profile_cache.invalidate_all()
 
 
@@ -130,7 +127,7 @@ def forget_profiles_after_session_deletion(instance: Session, **kwargs: Any) -> 
 
 
 def forget_profile_after_provider_data_change(instance: Any, **kwargs: Any) -> None:
-    """A self-assessment or a standing written or removed outside progress.services (the
+    """A self-assessment or a competency level written or removed outside progress.services (the
     admin, an erasure, a removal), or the provider themself removed."""
     profile_cache.invalidate(
         [instance.provider_id if hasattr(instance, "provider_id") else instance.pk]
@@ -140,35 +137,39 @@ def forget_profile_after_provider_data_change(instance: Any, **kwargs: Any) -> N
 def connect() -> None:
     """Connect every receiver above to the signals it follows."""
     written_in_bulk.connect(
-        refresh_evidence_after_bulk_completions, sender=Completion, dispatch_uid="standings-bulk"
+        refresh_evidence_after_bulk_completions,
+        sender=Completion,
+        dispatch_uid="competency-levels-bulk",
     )
     post_save.connect(
-        refresh_targets_after_session_change, sender=Session, dispatch_uid="standings-session"
+        refresh_targets_after_session_change,
+        sender=Session,
+        dispatch_uid="competency-levels-session",
     )
     post_delete.connect(
-        forget_profiles_after_session_deletion, sender=Session, dispatch_uid="answers-session"
+        forget_profiles_after_session_deletion, sender=Session, dispatch_uid="profiles-session"
     )
     post_delete.connect(
-        forget_profile_after_provider_data_change, sender=Provider, dispatch_uid="answers-provider"
+        forget_profile_after_provider_data_change, sender=Provider, dispatch_uid="profiles-provider"
     )
-    for fact in (SelfAssessment, CurrentLevel):
+    for provider_data in (SelfAssessment, CompetencyLevel):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_profile_after_provider_data_change,
-                sender=fact,
-                dispatch_uid=f"answers-{fact.__name__}",
+                sender=provider_data,
+                dispatch_uid=f"profiles-{provider_data.__name__}",
             )
     for watched in catalogue_signals.WATCHED:
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_profiles_after_catalogue_change,
                 sender=watched,
-                dispatch_uid=f"answers-{watched.__name__}",
+                dispatch_uid=f"profiles-{watched.__name__}",
             )
     m2m_changed.connect(
         refresh_targets_after_path_assignment,
         sender=Provider.assigned_paths.through,
-        dispatch_uid="standings-paths",
+        dispatch_uid="competency-levels-paths",
     )
     for model, receiver in (
         (Completion, refresh_evidence_after_completion),
@@ -177,4 +178,6 @@ def connect() -> None:
         (PathTarget, refresh_targets_after_path_target_change),
     ):
         for signal in (post_save, post_delete):
-            signal.connect(receiver, sender=model, dispatch_uid=f"standings-{model.__name__}")
+            signal.connect(
+                receiver, sender=model, dispatch_uid=f"competency-levels-{model.__name__}"
+            )

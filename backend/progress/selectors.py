@@ -19,7 +19,8 @@ from catalogue.models import CatalogueVersion
 from catalogue.snapshot import Snapshot, snapshot
 from people.models import Provider
 from progress import profile_cache
-from progress.models import CurrentLevel, SelfAssessment
+from progress.models import CompetencyLevel, SelfAssessment
+from progress.paths import followed_paths_by_source
 from training.models import (
     Completion,
     Enrolment,
@@ -47,13 +48,13 @@ def self_assessment_list(*, user: Any) -> QuerySet[SelfAssessment]:
     return SelfAssessment.objects.select_related("competency").visible_to(user)
 
 
-Standing = tuple[int | None, dt.datetime | None, int | None, int | None]
+Levels = tuple[int | None, dt.datetime | None, int | None, int | None]
 NO_LEVEL = Value(None, output_field=IntegerField())
 NO_DATE = Value(None, output_field=DateTimeField())
 
 
-def _facts_query(provider_id: int) -> QuerySet[Any]:
-    """The catalogue's version, and a provider's row (does it exist?), standings, completed
+def _profile_query(provider_id: int) -> QuerySet[Any]:
+    """The catalogue's version, and a provider's row (does it exist?), competency levels, completed
     modules and followed paths, as one query."""
     version = CatalogueVersion.objects.values_list(
         Value("catalogue"), "version", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
@@ -61,8 +62,8 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
     provider = Provider.objects.filter(pk=provider_id).values_list(
         Value("provider"), "pk", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
     )
-    standings = CurrentLevel.objects.filter(provider_id=provider_id).values_list(
-        Value("standing"),
+    levels = CompetencyLevel.objects.filter(provider_id=provider_id).values_list(
+        Value("levels"),
         "competency_id",
         "level",
         "assessed_at",
@@ -72,16 +73,18 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
     completed = Completion.objects.filter(
         provider_id=provider_id, outcome=Outcome.COMPLETED, voided_at__isnull=True
     ).values_list(Value("module"), "module_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
-    assigned = Provider.assigned_paths.through.objects.filter(provider_id=provider_id).values_list(
-        Value("assigned"), "learningpath_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
+    assigned, enrolled = (
+        followed.values_list(Value(source), "path_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
+        for source, followed in zip(
+            ("assigned", "session"),
+            followed_paths_by_source(providers=[provider_id]),
+            strict=True,
+        )
     )
-    enrolled = Enrolment.objects.filter(
-        provider_id=provider_id, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
-    ).values_list(Value("session"), "session__path_id", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL)
-    # PostgreSQL types each column by the branches in order: the standings, typed, come
+    # PostgreSQL types each column by the branches in order: the competency levels, typed, come
     # before any other branch of NULL levels and dates.
     return provider.order_by().union(
-        standings.order_by(),
+        levels.order_by(),
         version.order_by(),
         completed.order_by(),
         assigned.order_by(),
@@ -90,21 +93,21 @@ def _facts_query(provider_id: int) -> QuerySet[Any]:
     )
 
 
-# The facts query is read on every profile: building it costs more than running it, so it
+# The profile query is read on every profile: building it costs more than running it, so it
 # is compiled once per process and database, for an id no row has, and run with the
 # provider's id in its place. PostgreSQL takes longer to plan it (0.7 ms) than to run it
 # (0.1 ms): there it is prepared once per connection and executed by name.
 UNUSED_ID = -7_345_001
-FACTS_STATEMENT = "progress_facts"
+PROFILE_STATEMENT = "progress_profile"
 _compiled: dict[str, tuple[str, tuple[Any, ...]]] = {}
 # The database connections (psycopg's) on which the statement is prepared.
 _prepared: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def _fact_rows(provider_id: int) -> list[tuple[Any, ...]]:
+def _profile_rows(provider_id: int) -> list[tuple[Any, ...]]:
     compiled = _compiled.get(connection.alias)
     if compiled is None:
-        compiled = _compiled[connection.alias] = _facts_query(UNUSED_ID).query.sql_with_params()
+        compiled = _compiled[connection.alias] = _profile_query(UNUSED_ID).query.sql_with_params()
     sql, params = compiled
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
@@ -117,10 +120,10 @@ def _fact_rows(provider_id: int) -> list[tuple[Any, ...]]:
             literal = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
             assert str(UNUSED_ID) in literal, literal
             raw.execute(
-                f"PREPARE {FACTS_STATEMENT}(bigint) AS {literal.replace(str(UNUSED_ID), '$1')}"
+                f"PREPARE {PROFILE_STATEMENT}(bigint) AS {literal.replace(str(UNUSED_ID), '$1')}"
             )
             _prepared.add(raw)
-        cursor.execute(f"EXECUTE {FACTS_STATEMENT}(%s)", [provider_id])
+        cursor.execute(f"EXECUTE {PROFILE_STATEMENT}(%s)", [provider_id])
         return cursor.fetchall()
 
 
@@ -133,11 +136,11 @@ def _moment(value: Any) -> dt.datetime | None:
     return value
 
 
-def _facts(provider_id: int) -> tuple[int, dict[int, Standing], dict[str, set[int]]] | None:
-    """The catalogue's version, a provider's standings per competency, and the modules they
+def _profile_data(provider_id: int) -> tuple[int, dict[int, Levels], dict[str, set[int]]] | None:
+    """The catalogue's version, a provider's competency levels per competency, and the modules they
     completed and the paths they follow (assigned, or of the path sessions they are enrolled
     in): one query. None when there is no such provider."""
-    standing: dict[int, Standing] = {}
+    by_competency: dict[int, Levels] = {}
     followed: dict[str, set[int]] = {
         "catalogue": set(),
         "provider": set(),
@@ -145,16 +148,16 @@ def _facts(provider_id: int) -> tuple[int, dict[int, Standing], dict[str, set[in
         "assigned": set(),
         "session": set(),
     }
-    for kind, pk, level, assessed_at, evidenced, target in _fact_rows(provider_id):
-        if kind == "standing":
-            standing[pk] = (level, _moment(assessed_at), evidenced, target)
+    for kind, pk, level, assessed_at, evidenced, target in _profile_rows(provider_id):
+        if kind == "levels":
+            by_competency[pk] = (level, _moment(assessed_at), evidenced, target)
         else:
             followed[kind].add(pk)
     if not followed["provider"]:
         return None
     # One row, or none before the catalogue's first change (version 0).
     version = max(followed["catalogue"], default=0)
-    return version, standing, followed
+    return version, by_competency, followed
 
 
 def provider_progress(*, provider_id: int) -> dict[str, Any] | None:
@@ -169,17 +172,17 @@ def provider_progress_until(
     """Per competency: self-assessed, evidenced and target level and the gap; per path, the
     required steps completed; and the modules to take next with their upcoming sessions.
 
-    The levels come from the provider's standings (kept current on every write), the
+    The levels come from the provider's competency levels (kept current on every write), the
     catalogue from its snapshot of the version read with them: one query (the provider's
-    facts and the catalogue's version), and two more for upcoming sessions when a module
+    data and the catalogue's version), and two more for upcoming sessions when a module
     is recommended. Given with the moment the profile stops being true by time
     alone: when the first of the upcoming sessions it considered starts (None: never).
     None when there is no such provider.
     """
-    facts = _facts(provider_id)
-    if facts is None:
+    data = _profile_data(provider_id)
+    if data is None:
         return None
-    version, standing, followed = facts
+    version, by_competency, followed = data
     catalogue = snapshot(version)
     completed, assigned, from_sessions = (
         followed["module"],
@@ -192,7 +195,7 @@ def provider_progress_until(
     gaps: dict[int, int] = {}
     targets: dict[int, int] = {}
     for competency in catalogue.competencies:
-        own, assessed_at, evidenced, target = standing.get(
+        own, assessed_at, evidenced, target = by_competency.get(
             competency["competency"], (None, None, None, None)
         )
         level = levels[competency["competency"]] = max(own or 0, evidenced or 0)

@@ -1,4 +1,4 @@
-"""Writes of self-assessments, and of the current levels they lead to."""
+"""Writes of self-assessments, and of the competency levels they lead to."""
 
 import datetime as dt
 from typing import Any
@@ -10,8 +10,8 @@ from progress import profile_cache
 from progress.models import SelfAssessment
 from progress.signals import self_assessments_recorded
 
-# The ratings' standings, each moved forward unless a later rating is already there (a
-# standing may hold only evidenced or target levels, with no rating yet): one statement
+# The ratings' competency levels, each moved forward unless a later rating is already there (a
+# competency level may hold only evidenced or target levels, with no rating yet): one statement
 # for all of them, in the order of their key (two writers on the same provider wait for
 # each other rather than lock rows in a circle). The same SQL on SQLite and PostgreSQL.
 ADVANCE = """
@@ -32,8 +32,8 @@ def _advance_current_levels(assessments: list[SelfAssessment]) -> None:
     and of those at the same time the last, as if they were recorded one by one."""
     latest: dict[int, SelfAssessment] = {}
     for assessment in assessments:
-        kept = latest.get(assessment.competency_id)
-        if kept is None or assessment.assessed_at >= kept.assessed_at:
+        current = latest.get(assessment.competency_id)
+        if current is None or assessment.assessed_at >= current.assessed_at:
             latest[assessment.competency_id] = assessment
     chosen = [latest[competency_id] for competency_id in sorted(latest)]
     adapt = connection.ops.adapt_datetimefield_value
@@ -55,8 +55,8 @@ def _advance_current_levels(assessments: list[SelfAssessment]) -> None:
 def self_assessments_create(
     *, provider: Provider, ratings: list[dict[str, Any]], assessed_at: dt.datetime, actor: Any
 ) -> list[SelfAssessment]:
-    """Record a provider's ratings (all or none) and move their current levels forward:
-    the ratings in one statement, their audit events in another, their standings in a
+    """Record a provider's ratings (all or none) and move their competency levels forward:
+    the ratings in one statement, their audit events in another, their competency levels in a
     third, whatever their number."""
     created = SelfAssessment.objects.bulk_create(
         [

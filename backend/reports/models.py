@@ -1,20 +1,21 @@
-"""Counts kept for the skills report, so that it never sums every provider's standings."""
+"""Counts kept for the skills report, so that it never sums every provider's competency levels."""
 
 from django.db import models
 
 
 class SkillTally(models.Model):
-    """What the standings (progress.CurrentLevel) of one group of providers add up to in one
-    competency: the figures of the skills report, before they are divided, and how many
-    rate themselves at each level (`level_0` to `level_20`, every level a scale may have).
+    """What the competency levels (progress.CompetencyLevel) of one group of providers
+    add up to in one competency: the figures of the skills report, before they are
+    divided, and how many rate themselves at each level (`level_0` to `level_20`, every
+    level a scale may have).
 
     Written by PostgreSQL triggers only (reports.skill_counts; their SQL frozen in the
-    migrations): every insert, update or delete
-    of a standing, and every move of a provider to another business or of a business to
-    another office, commune or sector, adds the difference it makes, in the writer's own
-    statement. On PostgreSQL rows are only ever appended, so writers never wait on each
-    other; reading sums them, after `tally.compact` has merged them (before each read).
-    On SQLite, with one writer at a time, the triggers add to the cell's one row.
+    migrations): every insert, update or delete of a competency level, and every move of
+    a provider to another business or of a business to another office, commune or
+    sector, adds the difference it makes, in the writer's own statement. On PostgreSQL
+    rows are only ever appended, so writers never wait on each other; reading sums them,
+    after `skill_counts.compact` has merged them (before each read). On SQLite, with one writer
+    at a time, the triggers add to the cell's one row.
     """
 
     grouping = models.CharField(max_length=8)

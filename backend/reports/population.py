@@ -20,6 +20,7 @@ from catalogue.models import (
 )
 from common.roles import COORDINATOR, PARTNER, role_of
 from people.models import Business, Organisation, Provider
+from progress.paths import followed_paths, followed_paths_by_source, path_followers
 from reports.labels import NO_GROUP, sector_label
 from training.models import (
     Completion,
@@ -104,33 +105,15 @@ def providers_counted(scope: Scope, params: dict[str, Any]) -> QuerySet[Provider
         if params.get(name):
             providers = providers.filter(**{lookup: params[name]})
     if params.get("path"):
-        providers = providers.filter(pk__in=path_members(params["path"]))
+        providers = providers.filter(pk__in=path_followers(params["path"]).values("pk"))
     return providers
 
 
-def path_members(path_id: int) -> QuerySet[Any]:
-    assigned = Provider.assigned_paths.through.objects.filter(learningpath_id=path_id)
-    enrolled = Enrolment.objects.filter(session__path_id=path_id, status=EnrolmentStatus.ENROLLED)
-    return Provider.objects.filter(
-        Q(pk__in=assigned.values("provider_id")) | Q(pk__in=enrolled.values("provider_id"))
-    ).values("pk")
-
-
 def provider_paths(population: QuerySet[Provider]) -> dict[int, set[int]]:
-    """Each provider's paths: assigned to them, or those of path sessions they enrolled in."""
+    """Each provider's paths (progress.paths)."""
     paths: dict[int, set[int]] = defaultdict(set)
-    assigned = Provider.assigned_paths.through.objects.filter(
-        provider_id__in=population.values("pk")
-    )
-    for provider_id, path_id in assigned.values_list("provider_id", "learningpath_id"):
-        paths[provider_id].add(path_id)
-    enrolled = Enrolment.objects.filter(
-        provider_id__in=population.values("pk"),
-        status=EnrolmentStatus.ENROLLED,
-        session__path__isnull=False,
-    )
-    for provider_id, path_id in enrolled.values_list("provider_id", "session__path_id"):
-        paths[provider_id].add(path_id)
+    for row in followed_paths(providers=population.values("pk")):
+        paths[row["provider_id"]].add(row["path_id"])
     return paths
 
 
@@ -192,17 +175,11 @@ def group_membership(
                 .order_by()
             )
         )
-    assigned = Provider.assigned_paths.through.objects.filter(provider_id__in=members)
-    enrolled = Enrolment.objects.filter(
-        provider_id__in=members, status=EnrolmentStatus.ENROLLED, session__path__isnull=False
+    assigned, enrolled = followed_paths_by_source(
+        providers=members, path_id=params.get("path") or None
     )
-    if params.get("path"):
-        assigned = assigned.filter(learningpath_id=params["path"])
-        enrolled = enrolled.filter(session__path_id=params["path"])
-    return (
-        assigned.values(member=F("provider_id"), group_key=F("learningpath_id"))
-        .order_by()
-        .union(enrolled.values(member=F("provider_id"), group_key=F("session__path_id")).order_by())
+    return assigned.values(member=F("provider_id"), group_key=F("path_id")).union(
+        enrolled.values(member=F("provider_id"), group_key=F("path_id"))
     )
 
 

@@ -6,18 +6,18 @@ rate themselves at each level; `reports_groupsize`, how many providers each grou
 Database triggers add to them the difference each write makes, in the writer's own
 statement (their SQL is frozen in reports' migrations, 0001_kept_counts):
 
-- a current level (progress_currentlevel) inserted, updated or deleted;
+- a competency level (progress_currentlevel) inserted, updated or deleted;
 - a provider added or removed;
 - a provider moved to another business, or a business to another office, commune or
-  sector: they and their current levels leave the old groups and join the new ones.
+  sector: they and their competency levels leave the old groups and join the new ones.
 
 A statement-level trigger with transition tables sums a whole statement's rows once (a
-refresh of a thousand current levels costs one INSERT), and the differences are appended
+refresh of a thousand competency levels costs one INSERT), and the differences are appended
 as new rows, never updated in place: writers in the same group never wait on each other
 for a count, nor deadlock. `compact` merges them, in one statement, before each read.
 
 SQLite (the embedded, single-user default) keeps no counts: its skills report sums the
-current levels (reports.skills).
+competency levels (reports.skills).
 """
 
 from collections.abc import Iterable
@@ -46,7 +46,7 @@ GROUPING_ROWS = " UNION ALL ".join(f"SELECT '{name}' AS grouping" for name in GR
 
 
 def _count_all(cursor: Any) -> None:
-    """Replace the kept counts with those of every current level and provider, merged."""
+    """Replace the kept counts with those of every competency level and provider, merged."""
     columns = {"level": "f.level", "evidenced": "f.evidenced_level", "target": "f.target_level"}
     names = ", ".join(figure.name for figure in KEPT_FIGURES)
     sums = ", ".join(f"SUM({figure.sql_over(**columns)})" for figure in KEPT_FIGURES)
@@ -77,7 +77,7 @@ def _count_all(cursor: Any) -> None:
 
 
 def rebuild() -> None:
-    """Count every current level and provider afresh (PostgreSQL): the same counts as
+    """Count every competency level and provider afresh (PostgreSQL): the same counts as
     those kept, in one row per group (and competency); the tests compare the two."""
     if connection.vendor != "postgresql":
         return
@@ -101,11 +101,11 @@ def compact() -> None:
     if connection.vendor != "postgresql":
         return
     steps = ["held AS (SELECT pg_try_advisory_xact_lock(%s) AS yes)"]
-    kept = (
+    tables = (
         (SKILLS_TABLE, SKILLS_KEY, [figure.name for figure in KEPT_FIGURES]),
         (SIZES_TABLE, SIZES_KEY, ["providers"]),
     )
-    for index, (table, key, figures) in enumerate(kept):
+    for index, (table, key, figures) in enumerate(tables):
         columns = ", ".join(key)
         names = ", ".join(figures)
         sums = ", ".join(f"SUM({name})" for name in figures)
@@ -164,8 +164,8 @@ def cells(grouping: str, competency_ids: Iterable[int], levels: list[int]) -> li
     by_cell: dict[tuple[Any, Any], tuple[Any, ...]] = {}
     for row in rows:
         cell = row[:2]
-        kept = by_cell.setdefault(cell, row)
-        if kept is not row:
-            by_cell[cell] = (*cell, *(a + b for a, b in zip(kept[2:], row[2:], strict=True)))
+        first = by_cell.setdefault(cell, row)
+        if first is not row:
+            by_cell[cell] = (*cell, *(a + b for a, b in zip(first[2:], row[2:], strict=True)))
     # A cell whose providers all left it counts no one (its rows add up to nothing).
     return [row for row in by_cell.values() if row[2] or row[6]]

@@ -15,13 +15,10 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 
-from catalogue.models import (
-    Competency,
-    ModuleCompetency,
-    PathTarget,
-)
+from catalogue.models import Competency, PathTarget
 from people.models import Provider
-from progress.models import CurrentLevel, SelfAssessment
+from progress.competency_levels import evidenced_levels
+from progress.models import CompetencyLevel, SelfAssessment
 from reports import skill_counts
 from reports.population import (
     GroupKey,
@@ -42,10 +39,6 @@ from reports.population import (
     share,
 )
 from reports.skill_figures import COUNTED, FIGURES, at_level
-from training.models import (
-    Completion,
-    Outcome,
-)
 
 
 def _self_levels(
@@ -54,7 +47,7 @@ def _self_levels(
     """(provider, competency, level): the latest self-assessment, in the period if one is set."""
     since, until = params.get("since"), params.get("until")
     if since is None and until is None:
-        return CurrentLevel.objects.filter(
+        return CompetencyLevel.objects.filter(
             provider_id__in=population.values("pk"),
             competency_id__in=competency_ids,
             level__isnull=False,
@@ -74,34 +67,6 @@ def _self_levels(
         )
     ).filter(rank=1)
     return latest.values_list("provider_id", "competency_id", "level")
-
-
-def _evidenced_levels(
-    population: QuerySet[Provider], competency_ids: list[int], params: dict[str, Any]
-) -> dict[tuple[int, int], int]:
-    """(provider, competency) → the highest level taught by a module they completed."""
-    completions = Completion.objects.filter(
-        provider_id__in=population.values("pk"),
-        outcome=Outcome.COMPLETED,
-        voided_at__isnull=True,
-    )
-    if params.get("until") is not None:
-        completions = completions.filter(completed_on__lte=params["until"])
-    taught = ModuleCompetency.objects.filter(
-        competency_id__in=competency_ids,
-        module_id__in=completions.values("module_id"),
-    ).values_list("module_id", "competency_id", "level")
-    by_module: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for module_id, competency_id, level in taught:
-        by_module[module_id].append((competency_id, level))
-    evidenced: dict[tuple[int, int], int] = {}
-    for provider_id, module_id in (
-        completions.values_list("provider_id", "module_id").order_by().distinct()
-    ):
-        for competency_id, level in by_module[module_id]:
-            key = (provider_id, competency_id)
-            evidenced[key] = max(evidenced.get(key, 0), level)
-    return evidenced
 
 
 def _path_targets(competency_ids: list[int]) -> dict[int, dict[int, int]]:
@@ -139,7 +104,7 @@ class SkillCell:
         )
 
 
-# A cell as counted, as the kept counts and the current levels' query give it: its group key (as
+# A cell as counted, as the kept counts and the competency levels' query give it: its group key (as
 # read), its competency, its ten sums (as SkillCell names them, in its order), then how
 # many providers stand at each of the report's levels (`values`: every scale's, sorted).
 Counted = tuple[Any, ...]
@@ -218,11 +183,11 @@ class RowsBuiltLast:
         self.rows: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def build(self, cells: Iterable[tuple[GroupKey, str, Scale, Counted]]) -> list[dict[str, Any]]:
-        kept, served = self.rows, {}
+        previous, served = self.rows, {}
         rows = []
         for group, label, scale, cell in cells:
             key = (label, scale.key, cell)
-            row = kept.get(key)
+            row = previous.get(key)
             if row is None:
                 row = _skill_row(group, label, scale, cell)
             served[key] = row
@@ -255,7 +220,7 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
     """Per group and competency: how providers rate themselves, against the proficient level,
     their paths' targets and what their completed modules evidence.
 
-    Without a period, the figures are aggregated by the database from the current levels
+    Without a period, the figures are aggregated by the database from the competency levels
     kept on every write (for every provider by office, commune or sector, PostgreSQL reads
     the counts its triggers keep, reports.skill_counts). With one, the levels at the
     period's end come from the history, and are aggregated here provider by provider.
@@ -292,7 +257,7 @@ NARROWING = ("organiser", "session", "sector", "office", "commune", "business", 
 
 
 def _whole_population(scope: Scope, params: dict[str, Any]) -> bool:
-    """Whether the question is about the current levels of every provider, by office,
+    """Whether the question is about the competency levels of every provider, by office,
     commune or sector: the one the counts kept by PostgreSQL answer (reports.skill_counts)."""
     return (
         scope.organiser_id is None
@@ -325,11 +290,11 @@ def _cells_from_current_levels(
     competencies: list[Competency],
     values: list[int],
 ) -> Cells:
-    """Each cell's figures, summed by the database over the members' current levels (one
+    """Each cell's figures, summed by the database over the members' competency levels (one
     query), by the SQL form of each figure of reports.skill_figures.
 
     Grouped by path, the target is that path's own; otherwise the highest of the
-    provider's paths, as kept in their current levels.
+    provider's paths, as kept in their competency levels.
     """
     by_id = {competency.pk: competency for competency in competencies}
     if not by_id:
@@ -377,7 +342,7 @@ def _cells_from_history(
     self_levels = {
         (p, c): level for p, c, level in _self_levels(population, competency_ids, params)
     }
-    evidenced = _evidenced_levels(population, competency_ids, params)
+    evidenced = evidenced_levels(population, competency_ids, params.get("until"))
 
     def target_of(provider_id: int, group: GroupKey, competency_id: int) -> int | None:
         if group_by == "path":

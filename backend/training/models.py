@@ -358,7 +358,7 @@ class Completion(models.Model):
         ]
         indexes = [
             models.Index(fields=["provider", "module"], name="completion_provider_module"),
-            # What a provider's completed modules evidence (progress standings).
+            # What a provider's completed modules evidence (progress.competency_levels).
             models.Index(
                 fields=["provider", "module"],
                 condition=Q(outcome="completed", voided_at__isnull=True),

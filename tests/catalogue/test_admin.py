@@ -20,7 +20,7 @@ PAGES = [
 READ_ONLY = [
     "/admin/training/completion/",
     "/admin/progress/selfassessment/",
-    "/admin/progress/currentlevel/",
+    "/admin/progress/competencylevel/",
 ]
 
 

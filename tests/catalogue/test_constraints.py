@@ -13,7 +13,7 @@ from catalogue.models import (
     PathTarget,
     ProficiencyLevel,
 )
-from progress.models import CurrentLevel
+from progress import models as progress
 from tests.factories import (
     AreaFactory,
     CompetencyFactory,
@@ -64,21 +64,21 @@ class TestDatabaseGuards:
         )
         assert refused(lambda: ModuleCompetency.objects.filter(pk=taught.pk).update(level=8))
 
-    def test_a_standing_with_no_level_passes_the_guard_and_one_out_of_the_scale_does_not(self):
+    def test_a_row_with_no_level_passes_the_guard_and_one_out_of_the_scale_does_not(self):
         competency = CompetencyFactory()  # scale 0..4
-        standing = CurrentLevel.objects.create(
+        row = progress.CompetencyLevel.objects.create(
             provider=ProviderFactory(), competency=competency, level=None, evidenced_level=3
         )
         rated = {"assessed_at": timezone.now()}
-        standings = CurrentLevel.objects.filter(pk=standing.pk)
-        assert refused(lambda: standings.update(level=7, **rated))
+        rows = progress.CompetencyLevel.objects.filter(pk=row.pk)
+        assert refused(lambda: rows.update(level=7, **rated))
         assert refused(
-            lambda: CurrentLevel.objects.create(
+            lambda: progress.CompetencyLevel.objects.create(
                 provider=ProviderFactory(), competency=competency, level=5, **rated
             )
         )
-        standings.update(level=4, **rated)
-        assert CurrentLevel.objects.get(pk=standing.pk).level == 4
+        rows.update(level=4, **rated)
+        assert progress.CompetencyLevel.objects.get(pk=row.pk).level == 4
 
     def test_a_competency_in_an_area_of_another_framework_is_refused(self):
         framework = FrameworkFactory()

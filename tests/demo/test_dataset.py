@@ -10,9 +10,9 @@ from django.db.models import Count, Max
 
 from demo.dataset import CAPACITY, generate
 from people.models import Business, Organisation, Provider
-from progress.models import CurrentLevel, SelfAssessment
+from progress.models import CompetencyLevel, SelfAssessment
 from reports import skill_counts
-from tests.progress.standings_check import expected_standings, stored_standings
+from tests.progress.competency_levels_check import expected_levels, stored_levels
 from tests.reports.skill_counts_check import figures as report_figures
 from training.models import Completion, Enrolment, Session, SessionSlot
 
@@ -39,7 +39,7 @@ def signature() -> dict[str, Any]:
 
 
 def wipe() -> None:
-    for model in (CurrentLevel, SelfAssessment, Completion, Enrolment, SessionSlot, Session):
+    for model in (CompetencyLevel, SelfAssessment, Completion, Enrolment, SessionSlot, Session):
         model.objects.all().delete()
     Provider.assigned_paths.through.objects.all().delete()
     for model in (Provider, Business, Organisation):
@@ -60,7 +60,7 @@ class TestDataset:
         latest = SelfAssessment.objects.values("provider", "competency").annotate(
             n=Count("id"), last=Max("assessed_at")
         )
-        rated = CurrentLevel.objects.filter(level__isnull=False)
+        rated = CompetencyLevel.objects.filter(level__isnull=False)
         assert rated.count() == latest.count()
         for row in rated.select_related("self_assessment")[:50]:
             assert row.self_assessment.provider_id == row.provider_id
@@ -72,9 +72,9 @@ class TestDataset:
             )
             assert not newer.exists()
         # Beside them, the evidenced and target levels, as the API keeps them.
-        assert stored_standings() == expected_standings()
-        assert any(evidenced for evidenced, _target in stored_standings().values())
-        assert any(target for _evidenced, target in stored_standings().values())
+        assert stored_levels() == expected_levels()
+        assert any(evidenced for evidenced, _target in stored_levels().values())
+        assert any(target for _evidenced, target in stored_levels().values())
         # The skills report's counts are kept through the bulk load, as through the API
         # (PostgreSQL; SQLite keeps none).
         if connection.vendor == "postgresql":

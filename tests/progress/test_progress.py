@@ -164,7 +164,7 @@ class TestFormulas:
             CompletionFactory(provider=provider, module=ModuleFactory())
         SessionFactory.create_batch(5, module=world["day1"])
         assert count() == small
-        # The login, the standings with the catalogue's version and the modules and paths
+        # The login, the competency levels with the catalogue's version and the modules and paths
         # followed, the recommended modules' next sessions, and their enrolments.
         assert small[1] == 4
         assert small[0] == small[1] + 6  # the snapshot: once per catalogue version

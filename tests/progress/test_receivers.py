@@ -1,7 +1,7 @@
 """Each receiver of progress.receivers is connected to what it follows, and does what its
-name says: the refresh (progress.standings) and the kept profiles dropped
-(progress.profile_cache). What the refreshes compute is tested in test_standings.py, what the
-cached profiles show in test_profile_cache.py."""
+name says: the refresh (progress.competency_levels) and the cached profiles dropped
+(progress.profile_cache). What the refreshes compute is tested in
+test_competency_levels.py, what the cached profiles show in test_profile_cache.py."""
 
 from types import SimpleNamespace
 from typing import Any
@@ -12,7 +12,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from catalogue.models import Module, ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import receivers
-from progress.models import CurrentLevel, SelfAssessment
+from progress.models import CompetencyLevel, SelfAssessment
+from progress.paths import path_followers
 from training.models import Completion, Enrolment, Session
 from training.signals import written_in_bulk
 
@@ -33,7 +34,7 @@ CONNECTED = [
     (post_delete, PathTarget, receivers.refresh_targets_after_path_target_change),
     (post_save, Module, receivers.forget_profiles_after_catalogue_change),
     (post_save, SelfAssessment, receivers.forget_profile_after_provider_data_change),
-    (post_delete, CurrentLevel, receivers.forget_profile_after_provider_data_change),
+    (post_delete, CompetencyLevel, receivers.forget_profile_after_provider_data_change),
     (post_delete, Provider, receivers.forget_profile_after_provider_data_change),
 ]
 
@@ -50,17 +51,23 @@ def test_each_receiver_is_connected(signal: Any, sender: Any, receiver: Any) -> 
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     """Every refresh and every profile dropped, as (what, about whom)."""
     made: list[tuple[str, Any]] = []
-    for name in (
-        "refresh_evidence",
-        "refresh_targets",
-        "refresh_evidence_where",
-        "refresh_targets_where",
-    ):
+    for name in ("refresh_evidence", "refresh_targets"):
         monkeypatch.setattr(
-            receivers.standings, name, lambda *a, _n=name, **k: made.append((_n, a))
+            receivers.competency_levels, name, lambda *a, _n=name, **k: made.append((_n, a))
         )
-    monkeypatch.setattr(receivers.answers, "forget", lambda ids: made.append(("forget", set(ids))))
-    monkeypatch.setattr(receivers.answers, "forget_all", lambda: made.append(("forget_all", None)))
+    # A query of the providers to refresh, recorded as its SQL.
+    for name in ("refresh_evidence_of", "refresh_targets_of"):
+        monkeypatch.setattr(
+            receivers.competency_levels,
+            name,
+            lambda query, _n=name: made.append((_n, str(query.query))),
+        )
+    monkeypatch.setattr(
+        receivers.profile_cache, "invalidate", lambda ids: made.append(("forget", set(ids)))
+    )
+    monkeypatch.setattr(
+        receivers.profile_cache, "invalidate_all", lambda: made.append(("forget_all", None))
+    )
     return made
 
 
@@ -89,7 +96,8 @@ def test_a_session_whose_path_may_have_moved_refreshes_its_participants(
     receivers.refresh_targets_after_session_change(
         SimpleNamespace(pk=5), created=False, update_fields=None
     )
-    assert calls == [("forget_all", None), ("refresh_targets_where", (receivers.IN_SESSION, [5]))]
+    participants = Enrolment.objects.filter(session_id=5).values("provider_id")
+    assert calls == [("forget_all", None), ("refresh_targets_of", str(participants.query))]
     calls.clear()
     receivers.refresh_targets_after_session_change(
         SimpleNamespace(pk=5), created=False, update_fields={"status"}
@@ -113,12 +121,13 @@ def test_paths_assigned_refresh_the_providers_targets(calls: list[Any]) -> None:
 
 def test_what_a_module_teaches_refreshes_those_who_completed_it(calls: list[Any]) -> None:
     receivers.refresh_evidence_after_module_competency_change(SimpleNamespace(module_id=3))
-    assert calls == [("refresh_evidence_where", (receivers.COMPLETED_MODULE, [3]))]
+    completed = Completion.objects.filter(module_id=3).values("provider_id")
+    assert calls == [("refresh_evidence_of", str(completed.query))]
 
 
 def test_a_paths_target_refreshes_those_following_it(calls: list[Any]) -> None:
     receivers.refresh_targets_after_path_target_change(SimpleNamespace(path_id=2))
-    assert calls == [("refresh_targets_where", (receivers.FOLLOWING_PATH, [2, 2]))]
+    assert calls == [("refresh_targets_of", str(path_followers(2).values("pk").query))]
 
 
 def test_a_catalogue_write_drops_every_kept_profile(calls: list[Any]) -> None:

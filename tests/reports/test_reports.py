@@ -149,10 +149,10 @@ class TestSkillsReport:
         "group_by", ["office", "sector", "commune", "business", "session", "path"]
     )
     @pytest.mark.parametrize("role", ["coordinator", "partner"])
-    def test_the_standings_and_the_history_give_the_same_figures(
+    def test_the_competency_levels_and_the_history_give_the_same_figures(
         self, scene, coordinator_client, partner, group_by, role
     ):
-        # Without a period the database sums the standings kept on every write; a period
+        # Without a period the database sums the competency levels kept on every write; a period
         # that holds the whole history is summed here, provider by provider, from the
         # history itself. They must agree on every figure of every row.
         client = coordinator_client if role == "coordinator" else partner

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import PathTarget
 from people.models import Business, Provider
-from progress import standings
-from progress.models import CurrentLevel
+from progress import competency_levels
+from progress.models import CompetencyLevel
 from progress.services import self_assessments_create
 from reports import skill_counts, skills
 from reports.models import GroupSize, SkillTally
@@ -66,7 +66,7 @@ def rate(provider: Provider, competency: Any, level: int, month: int = 5) -> Non
 
 
 @kept_counts
-def test_the_counts_of_the_scene_are_those_of_its_standings(scene: Scene) -> None:
+def test_the_counts_of_the_scene_are_those_of_its_competency_levels(scene: Scene) -> None:
     assert_kept()
     # By office, B1 and B2 (O1) hold P1, P2 and P3's Instagram ratings: 3, 2 and 2.
     office = figures("office", kept=True)[(str(scene.O1.pk), scene.C1.pk)]
@@ -116,13 +116,13 @@ WRITES: dict[str, Callable[[Scene], Any]] = {
     "a provider deleted": lambda s: Provider.objects.get(pk=s.P6.pk).delete(),
     "a provider added": lambda s: factories.ProviderFactory(business=s.B2),
     "a provider added without business": lambda s: factories.ProviderFactory(business=None),
-    "standings deleted": lambda s: CurrentLevel.objects.filter(provider=s.P3).delete(),
+    "competency levels deleted": lambda s: CompetencyLevel.objects.filter(provider=s.P3).delete(),
 }
 
 
 def raise_target(s: Scene) -> None:
     PathTarget.objects.filter(path=s.PA).update(level=4)
-    standings.rebuild()
+    competency_levels.rebuild()
 
 
 @kept_counts
@@ -164,7 +164,7 @@ def test_merging_keeps_the_sums_and_leaves_one_row_per_cell(scene: Scene) -> Non
 
 
 @kept_counts
-def test_the_counts_rebuilt_from_the_standings_equal_those_kept(scene: Scene) -> None:
+def test_the_counts_rebuilt_from_the_competency_levels_equal_those_kept(scene: Scene) -> None:
     rate(scene.P2, scene.C2, 3)
     Business.objects.filter(pk=scene.B2.pk).update(commune="Roscoff")
     kept = {g: figures(g, kept=True) for g in skill_counts.GROUPINGS}
@@ -213,7 +213,7 @@ def test_the_report_is_the_same_read_either_way(
     assert kept == afresh
 
 
-def test_a_narrowed_report_still_reads_the_standings(scene: Scene) -> None:
+def test_a_narrowed_report_still_reads_the_competency_levels(scene: Scene) -> None:
     client = client_for(factories.CoordinatorFactory())
     with CaptureQueriesContext(connection) as queries:
         response = client.get(

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import ModuleCompetency, PathTarget
-from progress import standings
-from progress.models import CurrentLevel
+from people.models import Provider
+from progress import competency_levels
+from progress.models import CompetencyLevel
 from progress.services import self_assessments_create
 from tests.conftest import client_for
 from tests.factories import (
@@ -21,7 +22,7 @@ from tests.factories import (
     ProviderFactory,
     SessionFactory,
 )
-from tests.progress.standings_check import expected_standings, stored_standings
+from tests.progress.competency_levels_check import expected_levels, stored_levels
 from training import services as training
 from training.models import Completion
 
@@ -51,12 +52,12 @@ def world(db):  # type: ignore[no-untyped-def]
 
 def levels(provider, competency):  # type: ignore[no-untyped-def]
     """(self-assessed, evidenced, target) of a provider in a competency, or None."""
-    row = CurrentLevel.objects.filter(provider=provider, competency=competency).first()
+    row = CompetencyLevel.objects.filter(provider=provider, competency=competency).first()
     return None if row is None else (row.level, row.evidenced_level, row.target_level)
 
 
 def consistent() -> bool:
-    return stored_standings() == expected_standings()
+    return stored_levels() == expected_levels()
 
 
 def record(provider, module, outcome="completed"):  # type: ignore[no-untyped-def]
@@ -127,7 +128,7 @@ class TestEvidence:
         provider = world["provider"]
         record(provider, world["basics"])
         advanced = CompletionFactory(provider=provider, module=world["advanced"])
-        standings.refresh_evidence([provider.pk])
+        competency_levels.refresh_evidence([provider.pk])
         assert levels(provider, world["facebook"]) == (None, 3, None)
         replacement = Completion(
             provider=provider,
@@ -214,7 +215,7 @@ class TestTogether:
             actor=None,
         )
         assert levels(provider, strategy) == (1, 2, 3)
-        assert CurrentLevel.objects.filter(provider=provider, competency=strategy).count() == 1
+        assert CompetencyLevel.objects.filter(provider=provider, competency=strategy).count() == 1
 
     def test_a_write_that_rolls_back_moves_nothing(self, world):
         provider = world["provider"]
@@ -235,11 +236,31 @@ class TestTogether:
             record(provider, world["basics"] if index % 2 else world["advanced"])
             if index < 2:
                 world["path"].assigned_providers.add(provider)
-        kept = stored_standings()
-        CurrentLevel.objects.all().delete()
-        standings.rebuild()
-        assert stored_standings() == kept == expected_standings()
+        kept = stored_levels()
+        CompetencyLevel.objects.all().delete()
+        competency_levels.rebuild()
+        assert stored_levels() == kept == expected_levels()
         # Pairs left with no level at all are dropped by a rebuild.
-        assert not CurrentLevel.objects.filter(
+        assert not CompetencyLevel.objects.filter(
             level__isnull=True, evidenced_level__isnull=True, target_level__isnull=True
         ).exists()
+
+
+def test_evidenced_levels_up_to_a_day_count_only_completions_by_then(world) -> None:  # type: ignore[no-untyped-def]
+    provider, basics, advanced = world["provider"], world["basics"], world["advanced"]
+    today = timezone.localdate()
+    CompletionFactory(provider=provider, module=basics, completed_on=today - dt.timedelta(days=9))
+    CompletionFactory(provider=provider, module=advanced, completed_on=today)
+    voided = CompletionFactory(provider=ProviderFactory(), module=advanced)
+    Completion.objects.filter(pk=voided.pk).update(voided_at=timezone.now(), void_reason="error")
+    strategy, facebook = world["strategy"].pk, world["facebook"].pk
+    everyone = Provider.objects.all()
+
+    assert competency_levels.evidenced_levels(everyone, [strategy, facebook]) == {
+        (provider.pk, strategy): 2,
+        (provider.pk, facebook): 3,
+    }
+    assert competency_levels.evidenced_levels(
+        everyone, [facebook], today - dt.timedelta(days=1)
+    ) == {(provider.pk, facebook): 1}
+    assert competency_levels.evidenced_levels(everyone, []) == {}

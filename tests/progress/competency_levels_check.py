@@ -1,17 +1,17 @@
-"""The standings a provider should have, worked out from the facts by plain Python.
+"""The competency levels a provider should have, worked out from the facts by plain Python.
 
-Tests compare it with the rows kept by progress.standings after each kind of write.
+Tests compare it with the rows kept by progress.competency_levels after each kind of write.
 """
 
 from collections import defaultdict
 
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress.models import CurrentLevel
+from progress.models import CompetencyLevel
 from training.models import Completion, Enrolment
 
 
-def expected_standings() -> dict[tuple[int, int], tuple[int | None, int | None]]:
+def expected_levels() -> dict[tuple[int, int], tuple[int | None, int | None]]:
     """(provider, competency) → (evidenced level, target level), for every non-empty pair."""
     taught: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for link in ModuleCompetency.objects.all():
@@ -36,10 +36,10 @@ def expected_standings() -> dict[tuple[int, int], tuple[int | None, int | None]]
     }
 
 
-def stored_standings() -> dict[tuple[int, int], tuple[int | None, int | None]]:
+def stored_levels() -> dict[tuple[int, int], tuple[int | None, int | None]]:
     """The same, as kept in the database (pairs with neither level left out)."""
     return {
         (row.provider_id, row.competency_id): (row.evidenced_level, row.target_level)
-        for row in CurrentLevel.objects.all()
+        for row in CompetencyLevel.objects.all()
         if row.evidenced_level is not None or row.target_level is not None
     }
