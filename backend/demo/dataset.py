@@ -35,7 +35,7 @@ from catalogue.models import (
 from demo.catalogue import load_catalogue
 from people.models import Business, Organisation, OrganisationKind, Provider, Sector
 from progress import competency_levels, profile_cache
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from training.models import (
     Completion,
     Enrolment,
@@ -482,7 +482,7 @@ def _ratings(
                 next_id += 1
 
     counts.add("self-assessments", writer.write(SelfAssessment, ratings(), "self-assessments"))
-    first_current = writer.next_id(CompetencyLevel)
+    first_current = writer.next_id(ProviderCompetencyLevel)
     rows = (
         {
             "id": first_current + index,
@@ -496,4 +496,4 @@ def _ratings(
             current.items()
         )
     )
-    counts.add("current levels", writer.write(CompetencyLevel, rows, "current levels"))
+    counts.add("current levels", writer.write(ProviderCompetencyLevel, rows, "current levels"))

@@ -16,7 +16,7 @@ from accounts.models import User
 from audit.services import audit_event_add, audit_events_redact
 from integrations.models import Participant
 from people.models import Provider
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from training.models import Completion, Enrolment
 
 ERASED_NAME = "Anonyme"
@@ -60,7 +60,7 @@ def provider_export(*, provider: Provider) -> dict[str, Any]:
             .values("id", "competency__code", "level", "comment", "assessed_at")
         ),
         "levels": list(
-            CompetencyLevel.objects.filter(provider=provider)
+            ProviderCompetencyLevel.objects.filter(provider=provider)
             .order_by("competency__code")
             .values("competency__code", "level", "assessed_at", "evidenced_level", "target_level")
         ),

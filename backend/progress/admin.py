@@ -24,6 +24,6 @@ class SelfAssessmentAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(models.CompetencyLevel)
-class CompetencyLevelAdmin(SelfAssessmentAdmin):
+@admin.register(models.ProviderCompetencyLevel)
+class ProviderCompetencyLevelAdmin(SelfAssessmentAdmin):
     list_display = ("provider", "competency", "level", "assessed_at")

@@ -1,6 +1,6 @@
 """Keep each provider's evidenced and target levels current, in the writer's transaction.
 
-A provider's levels in a competency (a `CompetencyLevel` row) holds three levels:
+A provider's levels in a competency (a `ProviderCompetencyLevel` row) holds three levels:
 - the latest self-assessed level, written with each self-assessment (progress.services);
 - the evidenced level: the highest level taught by a module they completed
   (a live `completed` record), which moves with completions, voids and the

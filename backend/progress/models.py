@@ -64,10 +64,11 @@ class SelfAssessment(models.Model):
         return f"{self.provider_id} {self.competency_id} = {self.level}"
 
 
-class CompetencyLevel(models.Model):
+class ProviderCompetencyLevel(models.Model):
     """A provider's levels in a competency: their latest self-assessed level, the level
-    their completed modules evidence, and the target of the paths they follow. (Not
-    catalogue.CompetencyLevel, which describes one level of a competency's scale.)
+    their completed modules evidence, and the target of the paths they follow (a
+    provider's competency level; catalogue.CompetencyLevel describes one level of a
+    competency's scale).
 
     Kept current in the writer's transaction: the self-assessed level with each
     self-assessment, the evidenced and target levels with each completion, enrolment,

@@ -41,7 +41,7 @@ from catalogue import signals as catalogue_signals
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import competency_levels, profile_cache
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from progress.paths import path_followers
 from training.models import Completion, Enrolment, Session
 from training.signals import written_in_bulk
@@ -152,7 +152,7 @@ def connect() -> None:
     post_delete.connect(
         forget_profile_after_provider_data_change, sender=Provider, dispatch_uid="profiles-provider"
     )
-    for provider_data in (SelfAssessment, CompetencyLevel):
+    for provider_data in (SelfAssessment, ProviderCompetencyLevel):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget_profile_after_provider_data_change,

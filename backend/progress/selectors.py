@@ -19,7 +19,7 @@ from catalogue.models import CatalogueVersion
 from catalogue.snapshot import Snapshot, snapshot
 from people.models import Provider
 from progress import profile_cache
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from progress.paths import followed_paths_by_source
 from training.models import (
     Completion,
@@ -62,7 +62,7 @@ def _profile_query(provider_id: int) -> QuerySet[Any]:
     provider = Provider.objects.filter(pk=provider_id).values_list(
         Value("provider"), "pk", NO_LEVEL, NO_DATE, NO_LEVEL, NO_LEVEL
     )
-    levels = CompetencyLevel.objects.filter(provider_id=provider_id).values_list(
+    levels = ProviderCompetencyLevel.objects.filter(provider_id=provider_id).values_list(
         Value("levels"),
         "competency_id",
         "level",

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class SkillTally(models.Model):
-    """What the competency levels (progress.CompetencyLevel) of one group of providers
+    """What the competency levels (progress.ProviderCompetencyLevel) of one group of providers
     add up to in one competency: the figures of the skills report, before they are
     divided, and how many rate themselves at each level (`level_0` to `level_20`, every
     level a scale may have).

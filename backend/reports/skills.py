@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from catalogue.models import Competency, PathTarget
 from people.models import Provider
 from progress.competency_levels import evidenced_levels
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from reports import skill_counts
 from reports.population import (
     GroupKey,
@@ -47,7 +47,7 @@ def _self_levels(
     """(provider, competency, level): the latest self-assessment, in the period if one is set."""
     since, until = params.get("since"), params.get("until")
     if since is None and until is None:
-        return CompetencyLevel.objects.filter(
+        return ProviderCompetencyLevel.objects.filter(
             provider_id__in=population.values("pk"),
             competency_id__in=competency_ids,
             level__isnull=False,

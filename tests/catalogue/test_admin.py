@@ -20,7 +20,7 @@ PAGES = [
 READ_ONLY = [
     "/admin/training/completion/",
     "/admin/progress/selfassessment/",
-    "/admin/progress/competencylevel/",
+    "/admin/progress/providercompetencylevel/",
 ]
 
 

@@ -66,19 +66,19 @@ class TestDatabaseGuards:
 
     def test_a_row_with_no_level_passes_the_guard_and_one_out_of_the_scale_does_not(self):
         competency = CompetencyFactory()  # scale 0..4
-        row = progress.CompetencyLevel.objects.create(
+        row = progress.ProviderCompetencyLevel.objects.create(
             provider=ProviderFactory(), competency=competency, level=None, evidenced_level=3
         )
         rated = {"assessed_at": timezone.now()}
-        rows = progress.CompetencyLevel.objects.filter(pk=row.pk)
+        rows = progress.ProviderCompetencyLevel.objects.filter(pk=row.pk)
         assert refused(lambda: rows.update(level=7, **rated))
         assert refused(
-            lambda: progress.CompetencyLevel.objects.create(
+            lambda: progress.ProviderCompetencyLevel.objects.create(
                 provider=ProviderFactory(), competency=competency, level=5, **rated
             )
         )
         rows.update(level=4, **rated)
-        assert progress.CompetencyLevel.objects.get(pk=row.pk).level == 4
+        assert progress.ProviderCompetencyLevel.objects.get(pk=row.pk).level == 4
 
     def test_a_competency_in_an_area_of_another_framework_is_refused(self):
         framework = FrameworkFactory()

@@ -10,7 +10,7 @@ from django.db.models import Count, Max
 
 from demo.dataset import CAPACITY, generate
 from people.models import Business, Organisation, Provider
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from reports import skill_counts
 from tests.progress.competency_levels_check import expected_levels, stored_levels
 from tests.reports.skill_counts_check import figures as report_figures
@@ -39,7 +39,14 @@ def signature() -> dict[str, Any]:
 
 
 def wipe() -> None:
-    for model in (CompetencyLevel, SelfAssessment, Completion, Enrolment, SessionSlot, Session):
+    for model in (
+        ProviderCompetencyLevel,
+        SelfAssessment,
+        Completion,
+        Enrolment,
+        SessionSlot,
+        Session,
+    ):
         model.objects.all().delete()
     Provider.assigned_paths.through.objects.all().delete()
     for model in (Provider, Business, Organisation):
@@ -60,7 +67,7 @@ class TestDataset:
         latest = SelfAssessment.objects.values("provider", "competency").annotate(
             n=Count("id"), last=Max("assessed_at")
         )
-        rated = CompetencyLevel.objects.filter(level__isnull=False)
+        rated = ProviderCompetencyLevel.objects.filter(level__isnull=False)
         assert rated.count() == latest.count()
         for row in rated.select_related("self_assessment")[:50]:
             assert row.self_assessment.provider_id == row.provider_id

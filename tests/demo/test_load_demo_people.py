@@ -16,7 +16,7 @@ from accounts.models import User
 from common.roles import Role
 from demo.people import FIXTURE
 from people.models import Business, Organisation, Provider, Sector, Trainer
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from progress.selectors import provider_progress
 from training.models import (
     Completion,
@@ -56,7 +56,7 @@ TRACKED = [
     Enrolment,
     Completion,
     SelfAssessment,
-    CompetencyLevel,
+    ProviderCompetencyLevel,
     User,
 ]
 

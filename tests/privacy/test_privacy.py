@@ -16,7 +16,7 @@ from audit.models import AuditEvent, Redaction
 from integrations.models import Participant
 from people.models import Provider
 from privacy.services import provider_erase
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from progress.services import self_assessments_create
 from tests.conftest import client_for
 from tests.factories import (
@@ -114,7 +114,7 @@ class TestErase:
         assert signed.status_code == 401
         # The anonymous facts stay for the statistics.
         assert SelfAssessment.objects.filter(provider=provider, level=2).count() == 1
-        assert CompetencyLevel.objects.filter(provider=provider, level=2).count() == 1
+        assert ProviderCompetencyLevel.objects.filter(provider=provider, level=2).count() == 1
         assert Enrolment.objects.filter(provider=provider).count() == 1
         assert Completion.objects.filter(provider=provider).count() == 1
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
-from progress.models import CompetencyLevel
+from progress.models import ProviderCompetencyLevel
 from training.models import Completion, Enrolment
 
 
@@ -40,6 +40,6 @@ def stored_levels() -> dict[tuple[int, int], tuple[int | None, int | None]]:
     """The same, as kept in the database (pairs with neither level left out)."""
     return {
         (row.provider_id, row.competency_id): (row.evidenced_level, row.target_level)
-        for row in CompetencyLevel.objects.all()
+        for row in ProviderCompetencyLevel.objects.all()
         if row.evidenced_level is not None or row.target_level is not None
     }

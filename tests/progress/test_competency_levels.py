@@ -9,7 +9,7 @@ from django.utils import timezone
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import competency_levels
-from progress.models import CompetencyLevel
+from progress.models import ProviderCompetencyLevel
 from progress.services import self_assessments_create
 from tests.conftest import client_for
 from tests.factories import (
@@ -52,7 +52,7 @@ def world(db):  # type: ignore[no-untyped-def]
 
 def levels(provider, competency):  # type: ignore[no-untyped-def]
     """(self-assessed, evidenced, target) of a provider in a competency, or None."""
-    row = CompetencyLevel.objects.filter(provider=provider, competency=competency).first()
+    row = ProviderCompetencyLevel.objects.filter(provider=provider, competency=competency).first()
     return None if row is None else (row.level, row.evidenced_level, row.target_level)
 
 
@@ -215,7 +215,10 @@ class TestTogether:
             actor=None,
         )
         assert levels(provider, strategy) == (1, 2, 3)
-        assert CompetencyLevel.objects.filter(provider=provider, competency=strategy).count() == 1
+        assert (
+            ProviderCompetencyLevel.objects.filter(provider=provider, competency=strategy).count()
+            == 1
+        )
 
     def test_a_write_that_rolls_back_moves_nothing(self, world):
         provider = world["provider"]
@@ -237,11 +240,11 @@ class TestTogether:
             if index < 2:
                 world["path"].assigned_providers.add(provider)
         kept = stored_levels()
-        CompetencyLevel.objects.all().delete()
+        ProviderCompetencyLevel.objects.all().delete()
         competency_levels.rebuild()
         assert stored_levels() == kept == expected_levels()
         # Pairs left with no level at all are dropped by a rebuild.
-        assert not CompetencyLevel.objects.filter(
+        assert not ProviderCompetencyLevel.objects.filter(
             level__isnull=True, evidenced_level__isnull=True, target_level__isnull=True
         ).exists()
 

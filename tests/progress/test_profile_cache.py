@@ -20,7 +20,7 @@ from django.utils import timezone
 from catalogue.models import ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import profile_cache
-from progress.models import CompetencyLevel
+from progress.models import ProviderCompetencyLevel
 from progress.selectors import provider_progress
 from tests.conftest import REDIS_TEST_URL, client_for
 from tests.factories import (
@@ -237,7 +237,7 @@ def a_competency_renamed(provider, world):  # type: ignore[no-untyped-def]
 
 @write
 def a_competency_level_edited_in_the_admin(provider, world):  # type: ignore[no-untyped-def]
-    row = CompetencyLevel.objects.get(provider=provider, competency=world["strategy"])
+    row = ProviderCompetencyLevel.objects.get(provider=provider, competency=world["strategy"])
     row.level = 4
     row.save()
     return lambda body: by_code(body)["STRATEGY"]["self_assessed_level"] == 4
@@ -285,7 +285,9 @@ class TestVersions:
         before = coordinator_reads(learner)
         versions = profile_cache.PROGRESS_VERSIONS
         cache.delete_many([versions.key(learner.pk), versions.key(profile_cache.EVERYONE)])
-        CompetencyLevel.objects.filter(provider=learner, competency=world["strategy"]).update(
+        ProviderCompetencyLevel.objects.filter(
+            provider=learner, competency=world["strategy"]
+        ).update(
             level=4  # a write that sends no signal: only the lost version can tell
         )
         after = coordinator_reads(learner)

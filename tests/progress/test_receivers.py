@@ -12,7 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from catalogue.models import Module, ModuleCompetency, PathTarget
 from people.models import Provider
 from progress import receivers
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from progress.paths import path_followers
 from training.models import Completion, Enrolment, Session
 from training.signals import written_in_bulk
@@ -34,7 +34,7 @@ CONNECTED = [
     (post_delete, PathTarget, receivers.refresh_targets_after_path_target_change),
     (post_save, Module, receivers.forget_profiles_after_catalogue_change),
     (post_save, SelfAssessment, receivers.forget_profile_after_provider_data_change),
-    (post_delete, CompetencyLevel, receivers.forget_profile_after_provider_data_change),
+    (post_delete, ProviderCompetencyLevel, receivers.forget_profile_after_provider_data_change),
     (post_delete, Provider, receivers.forget_profile_after_provider_data_change),
 ]
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from progress.models import CompetencyLevel, SelfAssessment
+from progress.models import ProviderCompetencyLevel, SelfAssessment
 from tests.conftest import client_for
 from tests.factories import (
     AreaFactory,
@@ -39,7 +39,7 @@ class TestRating:
             2,
             competency.code,
         )
-        current = CompetencyLevel.objects.get(provider=user.provider, competency=competency)
+        current = ProviderCompetencyLevel.objects.get(provider=user.provider, competency=competency)
         assert current.level == 2
 
     def test_a_provider_rates_a_list_at_once(self):
@@ -52,7 +52,7 @@ class TestRating:
         )
         assert response.status_code == 201
         assert [item["level"] for item in response.json()] == [1, 3]
-        assert CompetencyLevel.objects.filter(provider=user.provider).count() == 2
+        assert ProviderCompetencyLevel.objects.filter(provider=user.provider).count() == 2
 
     def test_one_bad_rating_in_a_list_records_none(self):
         user = ProviderUserFactory()
@@ -141,7 +141,7 @@ class TestRating:
             format="json",
         )
         assert response.status_code == 201
-        assert CompetencyLevel.objects.get(provider=provider).level == 3
+        assert ProviderCompetencyLevel.objects.get(provider=provider).level == 3
         assert SelfAssessment.objects.count() == 2
 
     def test_a_list_rating_a_competency_twice_keeps_the_latest_then_the_last(self):
@@ -182,10 +182,12 @@ class TestRating:
         )
         assert response.status_code == 201, response.json()
         levels = dict(
-            CompetencyLevel.objects.filter(provider=provider).values_list("competency", "level")
+            ProviderCompetencyLevel.objects.filter(provider=provider).values_list(
+                "competency", "level"
+            )
         )
         assert levels == {twice.pk: 3, once.pk: 4}
-        current = CompetencyLevel.objects.get(provider=provider, competency=twice)
+        current = ProviderCompetencyLevel.objects.get(provider=provider, competency=twice)
         assert current.self_assessment_id == response.json()[0]["id"]
         assert SelfAssessment.objects.filter(provider=provider).count() == 4
 
@@ -211,7 +213,7 @@ class TestRating:
             inserts = [q for q in statements if q.lstrip().startswith("INSERT")]
             assert (len(reads), len(scales)) == (len(chosen), 1)
             assert len(inserts) == 3, inserts  # ratings, audit events, competency levels
-        assert CompetencyLevel.objects.filter(provider=user.provider, level=2).count() == 9
+        assert ProviderCompetencyLevel.objects.filter(provider=user.provider, level=2).count() == 9
 
     def test_ratings_are_never_changed_or_deleted(self):
         user = ProviderUserFactory()

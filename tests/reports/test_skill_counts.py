@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from catalogue.models import PathTarget
 from people.models import Business, Provider
 from progress import competency_levels
-from progress.models import CompetencyLevel
+from progress.models import ProviderCompetencyLevel
 from progress.services import self_assessments_create
 from reports import skill_counts, skills
 from reports.models import GroupSize, SkillTally
@@ -116,7 +116,9 @@ WRITES: dict[str, Callable[[Scene], Any]] = {
     "a provider deleted": lambda s: Provider.objects.get(pk=s.P6.pk).delete(),
     "a provider added": lambda s: factories.ProviderFactory(business=s.B2),
     "a provider added without business": lambda s: factories.ProviderFactory(business=None),
-    "competency levels deleted": lambda s: CompetencyLevel.objects.filter(provider=s.P3).delete(),
+    "competency levels deleted": lambda s: ProviderCompetencyLevel.objects.filter(
+        provider=s.P3
+    ).delete(),
 }
 
 
