@@ -47,7 +47,12 @@ END = "<!-- mutants:end -->"
 # The modules that hold the rules, by app (each also in [tool.mutmut] only_mutate).
 MODULES = {
     "training": ["training/services.py", "training/selectors.py"],
-    "progress": ["progress/services.py", "progress/selectors.py"],
+    "progress": [
+        "progress/services.py",
+        "progress/selectors.py",
+        "progress/competency_levels.py",
+        "progress/paths.py",
+    ],
     "integrations": ["integrations/services.py", "integrations/bulk_upserts.py"],
     "privacy": ["privacy/services.py"],
     "audit": ["audit/services.py", "audit/receivers.py"],
