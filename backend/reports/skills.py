@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from catalogue.models import Competency, PathTarget
 from people.models import Provider
 from progress.competency_levels import evidenced_levels
-from progress.models import ProviderCompetencyLevel, SelfAssessment
+from progress.models import SelfAssessment
 from reports import skill_counts
 from reports.population import (
     GroupKey,
@@ -44,14 +44,9 @@ from reports.skill_figures import COUNTED, FIGURES, at_level
 def _self_levels(
     population: QuerySet[Provider], competency_ids: list[int], params: dict[str, Any]
 ) -> Iterable[tuple[int, int, int | None]]:
-    """(provider, competency, level): the latest self-assessment, in the period if one is set."""
+    """(provider, competency, level): the latest self-assessment in the period (a report with
+    no period reads the competency levels instead: `_cells_from_current_levels`)."""
     since, until = params.get("since"), params.get("until")
-    if since is None and until is None:
-        return ProviderCompetencyLevel.objects.filter(
-            provider_id__in=population.values("pk"),
-            competency_id__in=competency_ids,
-            level__isnull=False,
-        ).values_list("provider_id", "competency_id", "level")
     history = SelfAssessment.objects.filter(
         provider_id__in=population.values("pk"), competency_id__in=competency_ids
     )
