@@ -310,6 +310,35 @@ EQUIVALENT: list[tuple[str, str, str]] = [
         "set().union() of nothing is set(); ratings of others are loaded but never read",
     ),
     (
+        r"x__cells_from_current_levels__",
+        r"\+ .*\"[A-Z_]+\.[A-Z_]+\"",
+        "SQL names are case-insensitive: the same statement",
+    ),
+    (
+        r"",
+        r"none\(\)\.values\(",
+        "an empty queryset is never compiled: its field names are never read",
+    ),
+    (
+        r"x_participant_ids__",
+        r"role == PARTNER or user\.partner_centre_id",
+        "a partner login without a centre would read the sessions with no organiser, and "
+        "every session has one (a required column)",
+    ),
+    (
+        r"privacy\.services\.x_provider_erase__",
+        r"if \(not first_erasure\) and False|\{\"(XXcommentXX|COMMENT)\"\}",
+        "the values hunted on a second erasure are the anonymous ones, which the first left "
+        "nowhere in the trail; comments are among the values erased, so scrubbing them "
+        "erases them as blanking does",
+    ),
+    (
+        r"integrations\.bulk_upserts\.x_first_error__",
+        r"getattr\(detail, \"code\"|first_error\(detail\[0\], (None)?\)|if \(name\) or True",
+        "every error DRF raises carries its code; a list of errors nested in a list of "
+        "objects, the only shape these reach, is not one a bulk item has",
+    ),
+    (
         r"audit\.services\.x_audit_event_add__",
         r"changes=\{\}",
         "the model's default is the same empty dict",

@@ -79,8 +79,20 @@ class TestEnrolmentsBulk:
             (3, "error"),
         ]
         assert results[1]["code"] == "participant_pending"
-        assert (results[2]["code"], results[2]["field"]) == ("unknown_session", "session")
-        assert results[3]["field"].startswith("participant.")
+        assert results[2] == {
+            "index": 2,
+            "external_id": "E-3",
+            "result": "error",
+            "code": "unknown_session",
+            "field": "session",
+            "detail": "No session of yours has this id.",
+        }
+        # A nested field's error is named by its path, with the field's own code.
+        assert {k: results[3][k] for k in ("code", "field")} == {
+            "code": "required",
+            "field": "participant.email",
+        }
+        assert results[3]["detail"]
         assert Enrolment.objects.count() == 1
         # P-2 was matched to the existing provider by e-mail, pending their consent; P-1
         # was created.

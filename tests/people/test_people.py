@@ -71,7 +71,9 @@ class TestProviders:
 
     def test_a_trainer_lists_the_participants_of_their_sessions_only(self):
         trainer = TrainerUserFactory()
-        mine = EnrolmentFactory(session=SessionFactory(trainers=[trainer.trainer]))
+        session = SessionFactory(trainers=[trainer.trainer])
+        mine = EnrolmentFactory(session=session)
+        EnrolmentFactory(session=session, status="cancelled")  # left: no longer theirs
         EnrolmentFactory()
         ids = [p["id"] for p in client_for(trainer).get("/api/v1/providers/").json()["results"]]
         assert ids == [mine.provider.pk]
@@ -196,3 +198,16 @@ def test_a_participant_who_cancelled_elsewhere_is_still_the_trainers_participant
     EnrolmentFactory(provider=provider, status="cancelled")
     ids = [p["id"] for p in client_for(trainer).get("/api/v1/providers/").json()["results"]]
     assert ids == [provider.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory", [TrainerUserFactory, PartnerUserFactory])
+def test_a_trainer_or_partner_login_not_yet_attached_lists_no_one(factory):
+    """A trainer login with no trainer record (or a partner login with no centre) is no
+    one's trainer: not even of the sessions that have none, nor of the office's."""
+    login = factory(trainer=None) if factory is TrainerUserFactory else factory(partner_centre=None)
+    EnrolmentFactory(session=SessionFactory(trainers=[]))
+    EnrolmentFactory()
+    response = client_for(login).get("/api/v1/providers/")
+    assert response.status_code == 200
+    assert response.json()["results"] == []

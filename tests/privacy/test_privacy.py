@@ -120,9 +120,14 @@ class TestErase:
 
     def test_erasing_twice_changes_nothing(self, person):
         first = self.erase(person).json()
+        trail = list(AuditEvent.objects.order_by("pk").values_list("actor", "changes"))
         again = self.erase(person)
         assert again.status_code == 200
         assert again.json() == first
+        # Nor the trail: the anonymous values are not hunted down as the person's (the
+        # events after these are the second coordinator's login, made for the call).
+        after = list(AuditEvent.objects.order_by("pk").values_list("actor", "changes"))
+        assert after[: len(trail)] == trail
 
     def test_the_trail_keeps_the_erasure_and_none_of_the_persons_values(self, person):
         """Every value erased from the records is gone from the trail too: the login's
@@ -487,6 +492,14 @@ class TestErasureDetails:
             record_type="accounts.user", record_id=person.pk, action="created"
         )
         role = created.changes["role"]
+        self_assessments_create(
+            provider=person.provider,
+            ratings=[{"competency": CompetencyFactory(), "level": 1, "comment": ""}],
+            assessed_at=timezone.now(),
+            actor=None,
+        )
+        uncommented = AuditEvent.objects.filter(record_type="progress.selfassessment").latest("pk")
+        assert uncommented.changes["comment"] == ""
         # An event of the person's own whose free text quotes them.
         serving = current_request.set(SimpleNamespace(user=person, auth=None))  # type: ignore[arg-type]
         try:
@@ -510,6 +523,8 @@ class TestErasureDetails:
         assert update.changes["email"] == [ERASED, ERASED]
         created.refresh_from_db()
         assert created.changes["role"] == role
+        uncommented.refresh_from_db()
+        assert uncommented.changes["comment"] == ""  # nothing held, nothing to erase
         quoted = AuditEvent.objects.get(record_type="training.enrolment", actor_id=person.pk)
         assert quoted.changes == {"note": ["", ERASED], "detail": {"by": ERASED, "seats": 2}}
         assert quoted.actor == f"erased-{person.pk}"
