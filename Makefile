@@ -72,7 +72,6 @@ loadtest: $(VENV)/.installed-load
 bench: install
 	$(PY) bench/run.py
 
-# Mutation testing of the rules' modules (not part of `make test`): see docs/testing.md.
 # Mutation testing of the rules' modules (docs/testing.md); MUTANTS names some apps only
 # (training progress integrations privacy audit reports), all of them by default.
 MUTANTS ?=

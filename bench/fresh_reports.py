@@ -49,7 +49,7 @@ def first_answers(data: dict[str, Any]) -> dict[str, float]:
 
 def after_writes(data: dict[str, Any]) -> dict[str, list[float]]:
     """Each skills report read right after a random provider rated 8 competencies (in ms):
-    the kept counts move, and a worker rebuilds the rows of the cells they moved."""
+    the skill counts move, and a worker rebuilds the rows of the cells they moved."""
     headers = {"Authorization": f"Bearer {data['token']}"}
     chosen = random.Random(3)
     times: dict[str, list[float]] = {}

@@ -156,7 +156,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     #
     # Random reads costed as little more than sequential ones (PostgreSQL's default
     # assumes spinning disks, 4 times dearer): the working set of a live deployment is
-    # in memory or on SSD. With the default, a bulk push's kept counts hashed all
+    # in memory or on SSD. With the default, a bulk push's skill counts hashed all
     # 100,000 providers to find 800 by key (70 ms against 10). DB_RANDOM_PAGE_COST
     # sets another figure.
     _options = DATABASES["default"].setdefault("OPTIONS", {})

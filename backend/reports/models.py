@@ -3,7 +3,7 @@
 from django.db import models
 
 
-class SkillTally(models.Model):
+class SkillCount(models.Model):
     """What the competency levels (progress.ProviderCompetencyLevel) of one group of providers
     add up to in one competency: the figures of the skills report, before they are
     divided, and how many rate themselves at each level (`level_0` to `level_20`, every
@@ -36,6 +36,8 @@ class SkillTally(models.Model):
     merged = models.BooleanField(default=False)
 
     class Meta:
+        # The table keeps the model's first name: the triggers frozen in migrations name it.
+        db_table = "reports_skilltally"
         indexes = [
             models.Index(fields=["grouping", "group_key", "competency_id"], name="skilltally_cell"),
             models.Index(
@@ -52,11 +54,11 @@ class SkillTally(models.Model):
 # A framework's levels are 0 to 20 (catalogue.ProficiencyLevel's check constraint).
 LEVELS = range(21)
 for value in LEVELS:
-    SkillTally.add_to_class(f"level_{value}", models.IntegerField())
+    SkillCount.add_to_class(f"level_{value}", models.IntegerField())
 
 
 class GroupSize(models.Model):
-    """How many providers one group has (by their business), kept like SkillTally."""
+    """How many providers one group has (by their business), kept like SkillCount."""
 
     grouping = models.CharField(max_length=8)
     group_key = models.CharField(max_length=120)

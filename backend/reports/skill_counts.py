@@ -46,7 +46,7 @@ GROUPING_ROWS = " UNION ALL ".join(f"SELECT '{name}' AS grouping" for name in GR
 
 
 def _count_all(cursor: Any) -> None:
-    """Replace the kept counts with those of every competency level and provider, merged."""
+    """Replace the skill counts with those of every competency level and provider, merged."""
     columns = {"level": "f.level", "evidenced": "f.evidenced_level", "target": "f.target_level"}
     names = ", ".join(figure.name for figure in KEPT_FIGURES)
     sums = ", ".join(f"SUM({figure.sql_over(**columns)})" for figure in KEPT_FIGURES)

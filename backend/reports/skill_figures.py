@@ -3,7 +3,7 @@ competency add to each of them.
 
 Each figure is written twice side by side, in the two forms it is read in: a SQL
 expression over a competency level's columns (summed by the database over the
-competency levels, and by PostgreSQL's triggers into the kept counts, whose SQL the migrations of
+competency levels, and by PostgreSQL's triggers into the skill counts, whose SQL the migrations of
 reports freeze), and the same rule in Python (added provider by provider, for a report
 over a period). `tests/reports/test_skill_figures.py` checks that both forms agree.
 

@@ -99,7 +99,7 @@ class SkillCell:
         )
 
 
-# A cell as counted, as the kept counts and the competency levels' query give it: its group key (as
+# A cell as counted, as the skill counts and the competency levels' query give it: its group key (as
 # read), its competency, its ten sums (as SkillCell names them, in its order), then how
 # many providers stand at each of the report's levels (`values`: every scale's, sorted).
 Counted = tuple[Any, ...]
@@ -191,7 +191,7 @@ class RowsBuiltLast:
         return rows
 
 
-# By grouping and language: the rows last built for the reports the kept counts answer.
+# By grouping and language: the rows last built for the reports the skill counts answer.
 ROWS_BUILT_LAST: dict[tuple[str, str], RowsBuiltLast] = defaultdict(RowsBuiltLast)
 
 
@@ -232,7 +232,7 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
         # The same rows are asked again and again: those that did not move are reused.
         built = ROWS_BUILT_LAST[(group_by, get_language())]
     if built is not None and connection.vendor == "postgresql":
-        groups, cells = _read_kept_counts(group_by, competencies, values)
+        groups, cells = _read_skill_counts(group_by, competencies, values)
     elif params.get("since") is None and params.get("until") is None:
         groups = group_sizes(membership, group_by)
         cells = _cells_from_current_levels(group_by, membership, competencies, values)
@@ -247,7 +247,7 @@ def skills_report(*, user: Any, params: dict[str, Any]) -> dict[str, Any]:
 # Each cell as counted, by group and competency.
 Cells = dict[tuple[GroupKey, int], Counted]
 
-# Filters that narrow the providers a report counts; the kept counts are of everyone.
+# Filters that narrow the providers a report counts; the skill counts are of everyone.
 NARROWING = ("organiser", "session", "sector", "office", "commune", "business", "path")
 
 
@@ -261,7 +261,7 @@ def _whole_population(scope: Scope, params: dict[str, Any]) -> bool:
     )
 
 
-def _read_kept_counts(
+def _read_skill_counts(
     group_by: str, competencies: list[Competency], values: list[int]
 ) -> tuple[Groups, Cells]:
     """The groups and cells of the whole population, from the counts kept by PostgreSQL."""

@@ -15,7 +15,7 @@ from reports.population import (
 
 
 def figures(group_by: str, kept: bool) -> dict[Any, dict[str, Any]]:
-    """Each cell's figures, from the kept counts or summed from the current levels."""
+    """Each cell's figures, from the skill counts or summed from the current levels."""
     competencies = competencies_of({})
     scales = scales_of(competencies)
     values = sorted({value for scale in scales.values() for value in scale})

@@ -2,7 +2,7 @@
 (reports.skill_counts), and summed afresh from the current levels (SQLite's only way).
 
 On PostgreSQL every write below is followed by the same check: the report's cells read
-from the kept counts equal those summed afresh from the current levels, in every grouping
+from the skill counts equal those summed afresh from the current levels, in every grouping
 the counts keep. SQLite keeps no counts.
 """
 
@@ -19,7 +19,7 @@ from progress import competency_levels
 from progress.models import ProviderCompetencyLevel
 from progress.services import self_assessments_create
 from reports import skill_counts, skills
-from reports.models import GroupSize, SkillTally
+from reports.models import GroupSize, SkillCount
 from tests import factories
 from tests.conftest import client_for, on_postgres
 from tests.reports.scene import Scene, at, build
@@ -149,20 +149,20 @@ def test_merging_keeps_the_sums_and_leaves_one_row_per_cell(scene: Scene) -> Non
     rate(scene.P1, scene.C1, 0)
     rate(scene.P1, scene.C1, 2, month=6)
     # Each write's differences are appended, merged before a read.
-    assert SkillTally.objects.filter(merged=False).exists()
+    assert SkillCount.objects.filter(merged=False).exists()
     before = {group_by: figures(group_by, kept=False) for group_by in skill_counts.GROUPINGS}
     skill_counts.compact()
-    assert not SkillTally.objects.filter(merged=False).exists()
+    assert not SkillCount.objects.filter(merged=False).exists()
     assert not GroupSize.objects.filter(merged=False).exists()
-    rows = SkillTally.objects.values_list("grouping", "group_key", "competency_id")
+    rows = SkillCount.objects.values_list("grouping", "group_key", "competency_id")
     assert len(rows) == len(set(rows))
     groups = GroupSize.objects.values_list("grouping", "group_key")
     assert len(groups) == len(set(groups))
     assert {g: figures(g, kept=True) for g in skill_counts.GROUPINGS} == before
     # Merging again changes nothing.
-    count = SkillTally.objects.count()
+    count = SkillCount.objects.count()
     skill_counts.compact()
-    assert SkillTally.objects.count() == count
+    assert SkillCount.objects.count() == count
 
 
 @kept_counts
@@ -171,7 +171,7 @@ def test_the_counts_rebuilt_from_the_competency_levels_equal_those_kept(scene: S
     Business.objects.filter(pk=scene.B2.pk).update(commune="Roscoff")
     kept = {g: figures(g, kept=True) for g in skill_counts.GROUPINGS}
     skill_counts.rebuild()
-    assert not SkillTally.objects.filter(merged=False).exists()
+    assert not SkillCount.objects.filter(merged=False).exists()
     assert {g: figures(g, kept=True) for g in skill_counts.GROUPINGS} == kept
 
 
@@ -202,13 +202,13 @@ def test_a_coordinators_report_reads_the_kept_counts_on_postgresql(
 def test_the_report_is_the_same_read_either_way(
     scene: Scene, group_by: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The whole report, from the kept counts and summed from the current levels, after
+    """The whole report, from the skill counts and summed from the current levels, after
     writes of every kind."""
     for write in WRITES.values():
         write(scene)
     coordinator = factories.CoordinatorFactory()
     kept = skills.skills_report(user=coordinator, params={"group_by": group_by})
-    monkeypatch.setattr(skills, "_read_kept_counts", None)  # would fail if called
+    monkeypatch.setattr(skills, "_read_skill_counts", None)  # would fail if called
     monkeypatch.setattr(skills, "_whole_population", lambda scope, params: False)
     afresh = skills.skills_report(user=coordinator, params={"group_by": group_by})
     assert kept["rows"]
