@@ -148,3 +148,43 @@ class TestEveryProviderCounts:
                 "mean_self_minus_evidenced": 2.0,
             },
         }
+
+
+# Each filter's value (by the scene's names), and the offices it leaves with their providers.
+FILTERED = {
+    "office": ("O1", [("Alpha", 2)]),
+    "commune": ("morlaix", [("Alpha", 2)]),  # any case
+    "business": ("B2", [("Beta", 1)]),
+    "path": ("PA", [("Alpha", 1)]),
+    "organiser": ("PC1", [("Alpha", 1)]),  # its sessions' participants: P1
+    "session": ("S2", [("Beta", 1)]),
+}
+
+
+@pytest.mark.django_db
+class TestFilters:
+    @pytest.mark.parametrize("name", FILTERED)
+    def test_each_filter_narrows_the_providers(self, scene, coordinator_client, name):
+        value, offices = FILTERED[name]
+        value = scene[value].pk if value in scene else value
+        body = report(coordinator_client, scene, group_by="office", **{name: value})
+        assert groups(body) == offices
+        assert [row["group_label"] for row in body["rows"]] == [label for label, _ in offices]
+
+    def test_a_filtered_row_counts_only_those_left(self, scene, coordinator_client):
+        # Of office O1, P1 alone follows PA: 2, evidenced 4, target 3.
+        body = report(coordinator_client, scene, group_by="office", path=scene["PA"].pk)
+        assert rows(body)["Alpha"] == {
+            "assessed": 1,
+            "mean_level": 2.0,
+            "distribution": [0, 0, 1, 0, 0],
+            "proficient_share": 0.0,
+            "with_target": 1,
+            "at_target_share": 0.0,
+            "evidenced": 1,
+            "mean_evidenced_level": 4.0,
+            "compared": 1,
+            "over_confident": 0,
+            "under_confident": 1,
+            "mean_self_minus_evidenced": -2.0,
+        }
