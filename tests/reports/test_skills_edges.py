@@ -188,3 +188,121 @@ class TestFilters:
             "under_confident": 1,
             "mean_self_minus_evidenced": -2.0,
         }
+
+
+@pytest.mark.django_db
+class TestPeriodEnd:
+    def test_levels_and_evidence_stand_as_they_were_at_the_period_end(
+        self, scene, coordinator_client
+    ):
+        body = report(coordinator_client, scene, group_by="office", until=UNTIL)
+        assert groups(body) == [("Alpha", 2), ("Beta", 1)]
+        assert rows(body) == {
+            # P1 2, evidenced 2 (M on 10 March; M2, in June, not yet), target 3; P3 1.
+            "Alpha": {
+                "assessed": 2,
+                "mean_level": 1.5,
+                "distribution": [0, 1, 1, 0, 0],
+                "proficient_share": 0.0,
+                "with_target": 1,
+                "at_target_share": 0.0,
+                "evidenced": 1,
+                "mean_evidenced_level": 2.0,
+                "compared": 1,
+                "over_confident": 0,
+                "under_confident": 0,
+                "mean_self_minus_evidenced": 0.0,
+            },
+            # P2 3 (4 only in June), evidenced 2, target 2: proficient and at target.
+            "Beta": {
+                "assessed": 1,
+                "mean_level": 3.0,
+                "distribution": [0, 0, 0, 1, 0],
+                "proficient_share": 1.0,
+                "with_target": 1,
+                "at_target_share": 1.0,
+                "evidenced": 1,
+                "mean_evidenced_level": 2.0,
+                "compared": 1,
+                "over_confident": 1,
+                "under_confident": 0,
+                "mean_self_minus_evidenced": 1.0,
+            },
+        }
+
+
+@pytest.mark.django_db
+class TestByPath:
+    """Grouped by path, a provider's target is that path's own: P1's is 3 in PA, 2 in PB."""
+
+    def test_now(self, scene, coordinator_client):
+        body = report(coordinator_client, scene, group_by="path")
+        assert groups(body) == [("Parcours A", 1), ("Parcours B", 2)]
+        assert rows(body) == {
+            # P1 2, evidenced 4, target 3.
+            "Parcours A": {
+                "assessed": 1,
+                "mean_level": 2.0,
+                "distribution": [0, 0, 1, 0, 0],
+                "proficient_share": 0.0,
+                "with_target": 1,
+                "at_target_share": 0.0,
+                "evidenced": 1,
+                "mean_evidenced_level": 4.0,
+                "compared": 1,
+                "over_confident": 0,
+                "under_confident": 1,
+                "mean_self_minus_evidenced": -2.0,
+            },
+            # P1 2, evidenced 4, target 2 (met); P2 4, evidenced 2, target 2 (met).
+            "Parcours B": {
+                "assessed": 2,
+                "mean_level": 3.0,
+                "distribution": [0, 0, 1, 0, 1],
+                "proficient_share": 0.5,
+                "with_target": 2,
+                "at_target_share": 1.0,
+                "evidenced": 2,
+                "mean_evidenced_level": 3.0,
+                "compared": 2,
+                "over_confident": 1,
+                "under_confident": 1,
+                "mean_self_minus_evidenced": 0.0,
+            },
+        }
+
+    def test_at_the_period_end(self, scene, coordinator_client):
+        body = report(coordinator_client, scene, group_by="path", until=UNTIL)
+        assert groups(body) == [("Parcours A", 1), ("Parcours B", 2)]
+        assert rows(body) == {
+            # P1 2, evidenced 2, target 3.
+            "Parcours A": {
+                "assessed": 1,
+                "mean_level": 2.0,
+                "distribution": [0, 0, 1, 0, 0],
+                "proficient_share": 0.0,
+                "with_target": 1,
+                "at_target_share": 0.0,
+                "evidenced": 1,
+                "mean_evidenced_level": 2.0,
+                "compared": 1,
+                "over_confident": 0,
+                "under_confident": 0,
+                "mean_self_minus_evidenced": 0.0,
+            },
+            # P1 2, evidenced 2, target 2 (met); P2 3, evidenced 2, target 2 (met).
+            "Parcours B": {
+                "assessed": 2,
+                "mean_level": 2.5,
+                "distribution": [0, 0, 1, 1, 0],
+                "proficient_share": 0.5,
+                "with_target": 2,
+                "at_target_share": 1.0,
+                "evidenced": 2,
+                "mean_evidenced_level": 2.0,
+                "compared": 2,
+                "over_confident": 1,
+                "under_confident": 0,
+                "mean_self_minus_evidenced": 0.5,
+            },
+        }
