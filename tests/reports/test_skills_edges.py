@@ -4,11 +4,11 @@ figures worked out by hand on a scene of its own.
 Framework 0..4, proficient from 3; one competency C. Module M teaches C to level 2, module
 M2 to level 4. Path PA targets C = 3, path PB C = 2.
 
-| who | business (office, commune) | paths  | C ratings          | sessions (all completed) | M2 done |
-|-----|----------------------------|--------|--------------------|--------------------------|---------|
-| P1  | B1 (O1 "Alpha", Morlaix)   | PA, PB | 2 (2/1)            | S of PC1, M, 10 March    | 10 June |
-| P2  | B2 (O2 "Beta", Brest)      | PB     | 3 (2/1), 4 (6/1)   | S2 of PC2, M, 12 March   |         |
-| P3  | B1 (O1 "Alpha", Morlaix)   |        | 1 (2/1)            |                          |         |
+| who | business (office, commune) | paths  | C ratings        | sessions (completed)   | M2 done |
+|-----|----------------------------|--------|------------------|------------------------|---------|
+| P1  | B1 (O1 "Alpha", Morlaix)   | PA, PB | 2 (2/1)          | S of PC1, M, 10 March  | 10 June |
+| P2  | B2 (O2 "Beta", Brest)      | PB     | 3 (2/1), 4 (6/1) | S2 of PC2, M, 12 March |         |
+| P3  | B1 (O1 "Alpha", Morlaix)   |        | 1 (2/1)          |                        |         |
 
 All in 2025. Now: P1 evidences 4 (M2), P2 2; P1's target is 3 (the highest of PA and PB).
 At the end of April: P1 evidences 2 (M2 comes later), P2 is rated 3.
