@@ -339,6 +339,36 @@ EQUIVALENT: list[tuple[str, str, str]] = [
         "objects, the only shape these reach, is not one a bulk item has",
     ),
     (
+        r"x_groups_by_member__",
+        r"key=",
+        "the order only decides which cell is made first; every row is sorted by group "
+        "label and competency before it is served",
+    ),
+    (
+        r"x_providers_counted__",
+        r"params\[\"group_by\"\] (!=|==) \"(XXsessionXX|SESSION|session)\"",
+        "grouped by session, the groups are built from the sessions' participants among "
+        "those counted: narrowing first changes nothing",
+    ),
+    (
+        r"x_provider_paths__|x__self_levels__",
+        r"providers=None|provider_id__in=population",
+        "loads the paths or ratings of others, which are only looked up for the providers "
+        "of a group",
+    ),
+    (
+        r"x__cells_from_history__",
+        r"if \(group is not None\) or True|scale=None|proficient_level=None|"
+        r"cell\.counted\((None, competency_id|group, None), values\)",
+        "grouped by path, every group is a path; the cell's scale and proficient level are "
+        "stored and never read; a row is built from the counts alone",
+    ),
+    (
+        r"x__taught__",
+        r"if \((modules_by_session|s\.path_id)\) or True",
+        "set().union() of nothing is set(), and a missing path has no targets",
+    ),
+    (
         r"audit\.services\.x_audit_event_add__",
         r"changes=\{\}",
         "the model's default is the same empty dict",
