@@ -369,6 +369,16 @@ EQUIVALENT: list[tuple[str, str, str]] = [
         "set().union() of nothing is set(), and a missing path has no targets",
     ),
     (
+        r"training\.services\.x_session_create__",
+        r"data\.pop\(\"slots\", (None)?\)",
+        "the serializer requires one slot at least: the default is never used",
+    ),
+    (
+        r"progress\.selectors\.x_provider_progress__",
+        r"found is None\) and False",
+        "called by the browsable API only, once the view has found the provider",
+    ),
+    (
         r"audit\.services\.x_audit_event_add__",
         r"changes=\{\}",
         "the model's default is the same empty dict",
