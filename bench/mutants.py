@@ -379,6 +379,19 @@ EQUIVALENT: list[tuple[str, str, str]] = [
         "called by the browsable API only, once the view has found the provider",
     ),
     (
+        r"reports\.skills\.x_skills_report__",
+        r"postgresql|POSTGRESQL|_read_skill_counts",
+        "the branch PostgreSQL's counts answer: the mutation run uses SQLite; "
+        "tests/reports/test_skill_counts.py compares those counts with the figures summed "
+        "from the competency levels, after every kind of write, in CI's PostgreSQL run",
+    ),
+    (
+        r"reports\.skills\.x__whole_population__",
+        r"",
+        "on SQLite it decides only whether the rows built last are reused, which are the "
+        "same rows; on PostgreSQL whether the counts answer (test_skill_counts.py)",
+    ),
+    (
         r"audit\.services\.x_audit_event_add__",
         r"changes=\{\}",
         "the model's default is the same empty dict",
