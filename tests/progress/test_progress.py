@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from progress import profile_cache
+from progress.models import SelfAssessment
 from progress.services import self_assessments_create
 from tests.conftest import client_for
 from tests.factories import (
@@ -50,6 +51,9 @@ class TestFormulas:
         body = client_for(user).get("/api/v1/providers/me/progress/").json()
         rows = by_code(body)
         assert rows["STRATEGY"]["self_assessed_level"] == 2  # the latest, not the highest
+        latest = SelfAssessment.objects.filter(provider=provider, level=2).get()
+        shown = dt.datetime.fromisoformat(rows["STRATEGY"]["self_assessed_at"])
+        assert shown == latest.assessed_at  # the same moment, in the office's time zone
         assert rows["STRATEGY"]["evidenced_level"] == 3  # D1 completed
         assert rows["STRATEGY"]["target_level"] == 3
         assert rows["STRATEGY"]["gap"] == 0  # max(2, 3) reaches 3
@@ -67,6 +71,12 @@ class TestFormulas:
                 "steps_completed": 1,
             }
         ]
+
+    def test_with_nothing_rated_or_completed_the_gap_is_the_whole_target(self, world):
+        user = ProviderUserFactory()
+        user.provider.assigned_paths.add(world["path"])
+        rows = by_code(client_for(user).get("/api/v1/providers/me/progress/").json())
+        assert (rows["FACEBOOK"]["self_assessed_at"], rows["FACEBOOK"]["gap"]) == (None, 3)
 
     def test_without_a_path_there_is_no_target_nor_gap(self, world):
         user = ProviderUserFactory()
